@@ -1,0 +1,45 @@
+// Subcommand registry of the tmf command-line program. A command file defines
+//   static tmf::cli::Register reg("tokenize", "print token ids of a text", run_tokenize);
+// and main() dispatches on the first word. Arguments are parsed with Args below.
+#pragma once
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tmf::cli {
+
+// "--name value", "--name=value" and "--flag" options plus positionals. Unknown options are an
+// error when the command calls finish().
+class Args {
+ public:
+  Args(std::vector<std::string> argv);
+  std::optional<std::string> opt(const std::string& name);           // consumes
+  std::string req(const std::string& name);                          // throws when absent
+  std::string get(const std::string& name, const std::string& def);  // consumes
+  long long get_int(const std::string& name, long long def);
+  double get_double(const std::string& name, double def);
+  std::vector<std::string> all(const std::string& name);  // repeated option
+  bool flag(const std::string& name);                      // consumes a --flag
+  std::vector<std::string> positionals();                  // what is left that is not an option
+  void finish();                                           // throws on unconsumed options
+ private:
+  std::vector<std::string> argv_;
+  std::vector<bool> used_;
+};
+
+using CommandFn = std::function<int(Args&)>;
+struct Command {
+  std::string help;
+  CommandFn fn;
+};
+std::map<std::string, Command>& registry();
+
+struct Register {
+  Register(const std::string& name, const std::string& help, CommandFn fn) {
+    registry()[name] = Command{help, std::move(fn)};
+  }
+};
+
+}  // namespace tmf::cli

@@ -1,0 +1,2 @@
+list(APPEND TMF_BASE_SOURCES
+)

@@ -1,0 +1,2 @@
+list(APPEND TMF_CORE_SOURCES
+)

@@ -1,0 +1,49 @@
+#include "llm/device.h"
+
+#include <thread>
+
+#include "util/error.h"
+#include "util/strings.h"
+
+namespace tmf {
+
+bool cuda_available() { return torch::cuda::is_available(); }
+
+std::string resolve_device(const std::string& requested) {
+  std::string r = lower(trim(requested));
+  if (r.empty() || r == "auto") return cuda_available() ? "cuda" : "cpu";
+  if (r == "cpu") return r;
+  if (starts_with(r, "cuda")) {
+    TMF_CHECK(cuda_available(), "device '", requested, "' was requested but no CUDA device is available");
+    if (r.size() > 5) {
+      long long idx;
+      TMF_CHECK(r[4] == ':' && parse_int64(r.substr(5), idx) && idx >= 0 &&
+                    idx < static_cast<long long>(torch::cuda::device_count()),
+                "device '", requested, "' does not exist (", torch::cuda::device_count(), " CUDA devices)");
+    }
+    return r;
+  }
+  fail("unknown device '", requested, "' (expected cpu, cuda, cuda:N or auto)");
+}
+
+std::string device_description(const std::string& device) {
+  torch::Device d(device);
+  if (d.is_cuda()) {
+#ifdef TMF_HAVE_CUDA_PROPS
+    return std::string(at::cuda::getDeviceProperties(d.index() < 0 ? 0 : d.index())->name) + " (" + device + ")";
+#else
+    return "CUDA (" + device + ")";
+#endif
+  }
+  return "CPU (" + std::to_string(at::get_num_threads()) + " threads)";
+}
+
+void init_torch_threads() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  unsigned n = std::thread::hardware_concurrency();
+  if (n > 0) at::set_num_threads(static_cast<int>(n));
+}
+
+}  // namespace tmf

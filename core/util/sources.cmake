@@ -1,0 +1,4 @@
+list(APPEND TMF_BASE_SOURCES
+  util/sha256.cpp
+  util/strings.cpp
+)

@@ -1,0 +1,24 @@
+// Small string helpers shared by importers, prompts and the CLI.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tmf {
+
+std::vector<std::string_view> split(std::string_view s, char sep);
+std::vector<std::string> split_ws(std::string_view s);  // on runs of spaces/tabs
+std::string_view trim(std::string_view s);
+std::string lower(std::string_view s);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+bool starts_with(std::string_view s, std::string_view prefix);
+bool ends_with(std::string_view s, std::string_view suffix);
+// Strict numeric parsing: the whole (trimmed) field must be a number; returns false otherwise.
+bool parse_int64(std::string_view s, long long& out);
+bool parse_double(std::string_view s, double& out);
+// Reads a whole file; throws tmf::Error naming the path when it cannot.
+std::string read_file(const std::string& path);
+// Writes atomically: a temporary file beside the target, fsync, then rename.
+void write_file_atomic(const std::string& path, std::string_view data);
+
+}  // namespace tmf

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package TMF Studio needs to build, test and run (as root, or via sudo).
+# Idempotent: when everything is present it prints nothing and exits 0.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl1-mesa-dev   # views, tmf-studio (Charts needs OpenGL)
+  libtorch-dev                                                    # LibTorch 1.13 (CPU)
+  libsqlite3-dev sqlite3                                          # dataset store
+  libstb-dev                                                      # PNG/JPEG decode and encode
+  libsentencepiece-dev sentencepiece                              # tokenizer oracle (tests) and spm_train
+  nlohmann-json3-dev                                              # JSON configs
+  libgtest-dev                                                    # tests
+  xvfb xauth fonts-dejavu-core                                    # GUI tests and screenshots
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "setup: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  SUDO=sudo
+fi
+echo "setup: installing ${#missing[@]} Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+log=$(mktemp)
+if ! { $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+       $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "setup: apt-get failed (log above)" >&2
+  exit 1
+fi
+rm -f "$log"
+echo "setup: done"
