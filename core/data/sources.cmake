@@ -1,2 +1,20 @@
 list(APPEND TMF_BASE_SOURCES
+  data/sqlite.cpp
+  data/schema.cpp
+  data/dataset.cpp
+  data/dataset_writer.cpp
+  data/image.cpp
+)
+list(APPEND TMF_BASE_SOURCES
+  data/split.cpp
+  data/candidates.cpp
+  data/stats.cpp
+)
+list(APPEND TMF_BASE_SOURCES
+  data/importers/record_reader.cpp
+  data/importers/import_report.cpp
+  data/importers/import_recbole.cpp
+  data/importers/import_retailrocket.cpp
+  data/importers/import_taobao.cpp
+  data/importers/import_generic.cpp
 )
