@@ -69,6 +69,12 @@ bool Args::flag(const std::string& name) {
   return found;
 }
 
+std::optional<std::string> Args::subcommand() {
+  if (argv_.empty() || used_[0] || is_option(argv_[0])) return std::nullopt;
+  used_[0] = true;
+  return argv_[0];
+}
+
 std::vector<std::string> Args::positionals() {
   std::vector<std::string> out;
   for (size_t i = 0; i < argv_.size(); ++i)

@@ -22,7 +22,9 @@ class Args {
   double get_double(const std::string& name, double def);
   std::vector<std::string> all(const std::string& name);  // repeated option
   bool flag(const std::string& name);                      // consumes a --flag
-  std::vector<std::string> positionals();                  // what is left that is not an option
+  std::optional<std::string> subcommand();                 // consumes the first word if it is not an option
+  std::vector<std::string> positionals();                  // what is left that is not an option: call
+                                                           // after consuming every option
   void finish();                                           // throws on unconsumed options
  private:
   std::vector<std::string> argv_;
