@@ -1,0 +1,27 @@
+// tmf tokenize --tokenizer FILE TEXT: prints the token ids of TEXT (no BOS/EOS), space-separated,
+// on one line; an empty TEXT prints an empty line.
+#include <cstdio>
+#include <string>
+
+#include "command.h"
+#include "llm/tokenizer.h"
+#include "util/error.h"
+
+namespace {
+int run_tokenize(tmf::cli::Args& args) {
+  const std::string model = args.req("tokenizer");
+  const auto rest = args.positionals();
+  args.finish();
+  TMF_CHECK(rest.size() == 1, "usage: tmf tokenize --tokenizer FILE TEXT (got ", rest.size(), " texts)");
+  const tmf::Tokenizer tok = tmf::Tokenizer::load(model);
+  std::string line;
+  for (int id : tok.encode(rest[0])) {
+    if (!line.empty()) line += ' ';
+    line += std::to_string(id);
+  }
+  line += '\n';
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  return 0;
+}
+tmf::cli::Register reg("tokenize", "print the token ids of a text (no BOS)", run_tokenize);
+}  // namespace

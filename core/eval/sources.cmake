@@ -1,0 +1,3 @@
+list(APPEND TMF_BASE_SOURCES
+  eval/answer_match.cpp
+)

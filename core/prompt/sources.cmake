@@ -1,0 +1,3 @@
+list(APPEND TMF_BASE_SOURCES
+  prompt/hybrid_prompt.cpp
+)

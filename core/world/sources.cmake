@@ -1,0 +1,8 @@
+list(APPEND TMF_BASE_SOURCES
+  world/world_spec.cpp
+  world/product_image.cpp
+  world/catalog.cpp
+  world/shopper.cpp
+  world/generate.cpp
+  world/audit.cpp
+)
