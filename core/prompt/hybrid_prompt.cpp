@@ -40,7 +40,7 @@ class Builder {
 
 }  // namespace
 
-Prompt build_prompt(const PromptInput& in, Task level, int template_id) {
+HybridPrompt build_prompt(const PromptInput& in, Task level, int template_id) {
   TMF_CHECK(template_id >= 0 && template_id < kNumPromptTemplates, "prompt template ", template_id, " does not exist (0..",
             kNumPromptTemplates - 1, ")");
   TMF_CHECK(!in.history.empty(), "a prompt needs a non-empty history");
@@ -67,20 +67,20 @@ Prompt build_prompt(const PromptInput& in, Task level, int template_id) {
     if (item_tokens) b.token(kItemToken, {PlaceholderRef::Kind::CandidateItem, int(c), 0});
   }
   b.text(t.end);
-  Prompt p;
+  HybridPrompt p;
   p.parts = b.take();
   p.template_id = template_id;
   p.level = level;
   return p;
 }
 
-std::string Prompt::render() const {
+std::string HybridPrompt::render() const {
   std::string out;
   for (auto& p : parts) out += p.text;
   return out;
 }
 
-TokenizedPrompt tokenize_prompt(const Prompt& p, const Tokenizer& tok, int item_token, int behavior_token) {
+TokenizedPrompt tokenize_prompt(const HybridPrompt& p, const Tokenizer& tok, int item_token, int behavior_token) {
   // The whole rendered text is encoded at once: the placeholders are user-defined symbols of the
   // tokenizer, so they come out as single ids and the text around them encodes as sentencepiece
   // would encode the whole string.

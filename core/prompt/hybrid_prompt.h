@@ -51,14 +51,14 @@ struct PromptPart {
   PlaceholderRef ref{PlaceholderRef::Kind::HistoryItem, 0, 0};
 };
 
-struct Prompt {
+struct HybridPrompt {
   std::vector<PromptPart> parts;
   int template_id = 0;
   Task level = Task::Easy;
   std::string render() const;  // the prompt text with placeholders as [MT_i] / [MT_b]
 };
 
-Prompt build_prompt(const PromptInput& in, Task level, int template_id);
+HybridPrompt build_prompt(const PromptInput& in, Task level, int template_id);
 
 // Token ids of a prompt; placeholder positions and what they refer to.
 struct TokenizedPrompt {
@@ -66,6 +66,6 @@ struct TokenizedPrompt {
   std::vector<std::pair<int, PlaceholderRef>> placeholders;  // (position in ids, reference)
 };
 // item_token / behavior_token: the tokenizer ids of kItemToken / kBehaviorToken.
-TokenizedPrompt tokenize_prompt(const Prompt& p, const Tokenizer& tok, int item_token, int behavior_token);
+TokenizedPrompt tokenize_prompt(const HybridPrompt& p, const Tokenizer& tok, int item_token, int behavior_token);
 
 }  // namespace tmf

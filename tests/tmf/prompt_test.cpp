@@ -38,7 +38,7 @@ TEST(Prompt, GoldenStringsForTheThreeVariants) {
 }
 
 TEST(Prompt, PlaceholdersReferToTheirItemsAndBehaviors) {
-  Prompt p = build_prompt(example(), Task::Hard, 0);
+  HybridPrompt p = build_prompt(example(), Task::Hard, 0);
   std::vector<PlaceholderRef> refs;
   for (auto& part : p.parts)
     if (part.is_placeholder) refs.push_back(part.ref);
@@ -55,7 +55,7 @@ TEST(Prompt, PlaceholdersReferToTheirItemsAndBehaviors) {
 TEST(Prompt, TokenizedPlaceholdersNeverSplit) {
   Tokenizer tok = Tokenizer::load(std::string(TMF_SHARED_DIR) + "/fixtures/hf-tiny/llama/tokenizer.model");
   int item = tok.add_special_token(kItemToken), beh = tok.add_special_token(kBehaviorToken);
-  Prompt p = build_prompt(example(), Task::Hard, 2);
+  HybridPrompt p = build_prompt(example(), Task::Hard, 2);
   TokenizedPrompt t = tokenize_prompt(p, tok, item, beh);
   EXPECT_EQ(t.ids[0], tok.bos_id());
   ASSERT_EQ(t.placeholders.size(), 8u);

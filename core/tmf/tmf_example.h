@@ -1,0 +1,44 @@
+// One recommendation example as TMF sees it (torch-free): the user's history of (item, behavior),
+// the target behavior, the candidate items and which of them is the truth. Built from a dataset
+// split row and its stored candidate set, or composed by hand in the app.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "prompt/hybrid_prompt.h"
+
+namespace tmf {
+
+class Dataset;
+struct SplitRow;
+struct CandidateRow;
+class Rng;
+
+struct TmfExample {
+  std::vector<int64_t> history_items;      // dataset item ids, oldest first
+  std::vector<int64_t> history_behaviors;  // dataset behavior ids
+  int64_t target_behavior = 0;
+  std::vector<int64_t> candidates;         // dataset item ids, presentation order
+  int truth = -1;                          // index into candidates, -1 when unknown
+};
+
+// Names of items and behaviors, for prompts.
+struct NameBook {
+  std::unordered_map<int64_t, std::string> items, behaviors;
+  static NameBook of(const Dataset& ds);
+  const std::string& item(int64_t id) const;
+  const std::string& behavior(int64_t id) const;
+};
+
+PromptInput prompt_input(const TmfExample& ex, const NameBook& names);
+
+// Example of a stored split row with its candidate row.
+TmfExample example_of(const SplitRow& row, const CandidateRow& cands, int64_t target_behavior);
+// Training example: the truth plus `negatives` items drawn from `catalog` outside `seen`, at a
+// random position.
+TmfExample training_example(const SplitRow& row, int64_t target_behavior, const std::vector<int64_t>& catalog,
+                            const std::vector<int64_t>& seen_sorted, int negatives, Rng& rng);
+
+}  // namespace tmf
