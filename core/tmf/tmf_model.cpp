@@ -103,6 +103,8 @@ std::vector<int64_t> TmfModel::banned_ids() const {
   std::vector<int64_t> out;
   for (int id : tok_.special_ids())
     if (id < llm_->config.vocab_size) out.push_back(id);
+  // Rows of the embedding table that the tokenizer never produces cannot be decoded either.
+  for (int64_t id = tok_.vocab_size(); id < llm_->config.vocab_size; ++id) out.push_back(id);
   return out;
 }
 

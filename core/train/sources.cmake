@@ -1,3 +1,6 @@
 list(APPEND TMF_BASE_SOURCES
   train/curriculum.cpp
 )
+list(APPEND TMF_CORE_SOURCES
+  train/tmf_tuning.cpp
+)

@@ -1,0 +1,47 @@
+// Curriculum instruction tuning of TMF (paper §4.3): T iterations; iteration tau draws its task with
+// the scheduler of Eq. 12-14 (train/curriculum.h), capped by the ablation level (text: easy only;
+// behavior: easy/medium; amsa/cma: the full curriculum). One task per batch, like LLaRA. Parameter
+// groups as tmf.md §4: LoRA in every task, the behavior adaptor from medium on, the fusion module
+// and item adaptor in hard tasks: each batch updates exactly the parts its prompts use (gradients
+// of unused parts are left undefined, so Adam skips them). Adam with linear warm-up then cosine
+// decay to lr/100; gradient accumulation. Deterministic for a seed on CPU.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "data/split.h"
+#include "tmf/tmf_model.h"
+#include "util/progress.h"
+
+namespace tmf {
+
+struct TuneOptions {
+  int64_t steps = 200;          // T (optimizer steps)
+  double t1_fraction = 0.4;     // T1 = t1_fraction * T
+  int64_t batch = 8;            // examples per micro-batch
+  int64_t grad_accum = 1;       // micro-batches per optimizer step
+  double lr = 5e-4;
+  double warmup_fraction = 0.05;
+  int negatives = 10;           // candidates drawn for training examples
+  uint64_t seed = 42;
+  bool train_lm_head = false;   // also tune the LM head (small from-scratch backbones)
+};
+
+struct TuneReport {
+  std::vector<double> losses;        // per optimizer step
+  std::vector<Task> tasks;           // per optimizer step
+  double seconds = 0;
+};
+
+// Learning rate at optimizer step s (0-based) of T: warm-up then cosine to lr/100.
+double tuning_lr(const TuneOptions& o, int64_t step);
+
+// Trains `model` (LoRA must already be attached to its backbone) on `rows` (training examples of a
+// split); `catalog` lists every item id; `seen` gives each user's interacted items (sorted), so
+// that drawn negatives are items the user never touched.
+TuneReport tune_tmf(TmfModel& model, const std::vector<SplitRow>& rows, const std::vector<int64_t>& catalog,
+                    const std::unordered_map<int64_t, std::vector<int64_t>>& seen, int64_t target_behavior,
+                    const TuneOptions& opts, const Progress& progress = {});
+
+}  // namespace tmf
