@@ -189,7 +189,7 @@ TmfBatch TmfModel::build(const std::vector<TmfExample>& examples, Task task, con
         }
     if (!bids.empty()) {
       auto beh = features_.behavior.to(dev).index_select(0, features_.behavior_rows(bids).to(dev));  // (n, Dg)
-      values.push_back(heads_->behavior_adaptor(beh.to(embeds.dtype())));                         // (n, C)
+      values.push_back(heads_->behavior_adaptor(beh));  // (n, C), heads run in float32
       pos_b.insert(pos_b.end(), bb.begin(), bb.end());
       pos_t.insert(pos_t.end(), bt.begin(), bt.end());
     }
