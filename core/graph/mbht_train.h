@@ -1,0 +1,53 @@
+// Training of MBHT on a dataset split (Yang et al., KDD'22; design/references.md): every training
+// example of the split (split.h training_rows: history capped to T-1 events + its target appended
+// as the last slot, under the target behavior) is Cloze-masked — each history position with
+// probability mask_ratio, the target slot always — and the model is trained with cross-entropy
+// over all items at the masked positions (item table tied as the output layer), Adam.
+// After each epoch HitRate@1 is measured on the stored candidate set of the validation part; the
+// weights of the best epoch are kept, and training stops after `patience` epochs without gain.
+// Deterministic for a seed on the CPU: torch::manual_seed for dropout, tmf::Rng for the batch order
+// and the masks. Reports stage "train:mbht" per step (message "epoch e loss x") and honours cancel
+// (tmf::Cancelled; the model keeps the weights it had at that point).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+#include "graph/mbht_model.h"
+#include "util/progress.h"
+
+namespace tmf {
+
+struct MbhtTrainOptions {
+  std::string split = "default";
+  std::string candidates = "default";  // candidate set of the split used for validation HR@1
+  int64_t epochs = 50;
+  int64_t batch_size = 64;
+  double learning_rate = 1e-3;
+  int64_t patience = 10;   // epochs without validation gain before stopping; 0: never stop early
+  uint64_t seed = 0;
+};
+
+struct MbhtEpoch {
+  int64_t epoch = 0;       // 1-based
+  double loss = 0;         // mean training loss
+  double valid_hr1 = -1;   // -1 when the split has no validation candidates
+  double seconds = 0;
+};
+
+struct MbhtTrainResult {
+  std::vector<MbhtEpoch> epochs;
+  int64_t best_epoch = 0;
+  double best_valid_hr1 = -1;
+  int64_t train_examples = 0;
+  double seconds = 0;
+};
+
+// Trains m (created by create_mbht for this dataset) in place and records a summary in m.training.
+MbhtTrainResult train_mbht(MbhtModel& m, const Dataset& ds, const MbhtTrainOptions& opts,
+                           const Progress& progress = {},
+                           const std::function<void(const MbhtEpoch&)>& on_epoch = {});
+
+}  // namespace tmf
