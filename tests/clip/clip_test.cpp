@@ -332,3 +332,21 @@ TEST(ClipTrain, ContrastiveLossFalls) {
   std::string m = error_of([&] { train_clip(model, proc, bad, opt); });
   EXPECT_NE(m.find("pair 1"), std::string::npos) << m;
 }
+
+// The golden comparisons on CUDA: fp32 within 1e-3 (cuBLAS may use TF32), bf16 within 5e-2.
+TEST(Clip, EmbedsOnCuda_CUDA) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  torch::NoGradGuard no_grad;
+  for (auto dtype : {torch::kFloat32, torch::kBFloat16}) {
+    ClipModel model = load_clip(kClip, "cuda");
+    model->to(torch::kCUDA, dtype);
+    auto img = model->get_image_features(golden("clip.pixel_values").to(torch::kCUDA, dtype)).cpu();
+    auto txt = model->get_text_features(golden("clip.text_ids").cuda(), golden("clip.text_mask").cuda()).cpu();
+    double ei = max_abs(img, golden("clip.image_embeds")), et = max_abs(txt, golden("clip.text_embeds"));
+    const double tol = dtype == torch::kFloat32 ? 1e-3 : 5e-2;
+    std::printf("[measure] CUDA %s image_embeds %.3g text_embeds %.3g (tol %.0e)\n",
+                dtype == torch::kFloat32 ? "fp32" : "bf16", ei, et, tol);
+    EXPECT_LT(ei, tol);
+    EXPECT_LT(et, tol);
+  }
+}
