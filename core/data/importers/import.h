@@ -4,6 +4,7 @@
 // A malformed row is counted and reported with its line number and reason, and the good rows are
 // kept; a file of the wrong format fails at once with a message naming the expected format.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -80,6 +81,12 @@ struct GenericOptions {
   std::string categories_sep = "|";
 };
 ImportReport import_generic(Dataset& ds, const GenericOptions& opts, const Progress& progress);
+
+class DatasetWriter;
+// The end of every import: counts from the writer, a last cancel check, the commit (the only point
+// where the dataset changes), the final progress report and the wall time since t0.
+void commit_import(ImportReport& rep, DatasetWriter& w, const Progress& progress,
+                   std::chrono::steady_clock::time_point t0);
 
 // "user=uid,item=sku" -> map; throws on malformed specs.
 std::map<std::string, std::string> parse_mapping(const std::string& spec, const std::string& what);

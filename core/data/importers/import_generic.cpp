@@ -250,12 +250,7 @@ ImportReport import_generic(Dataset& ds, const GenericOptions& opts, const Progr
     ++rep.rows_ok;
     if (rep.rows_read % 4096 == 0) progress.report("import events", events.fraction(), 1);
   }
-  rep.items_added = w.items_added();
-  rep.users_added = w.users_added();
-  rep.events_added = w.events_added();
-  progress.check_cancel();
-  w.commit();
-  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  commit_import(rep, w, progress, t0);
   return rep;
 }
 

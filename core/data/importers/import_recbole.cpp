@@ -246,13 +246,7 @@ ImportReport import_recbole(Dataset& ds, const std::string& input, const Recbole
     ++rep.rows_ok;
     if (rep.rows_read % 4096 == 0) progress.report("import events", inter_reader.fraction(), 1);
   }
-  rep.items_added = w.items_added();
-  rep.users_added = w.users_added();
-  rep.events_added = w.events_added();
-  progress.check_cancel();
-  w.commit();
-  progress.report("import events", 1, 1);
-  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  commit_import(rep, w, progress, t0);
   return rep;
 }
 

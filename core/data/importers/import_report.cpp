@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "data/dataset_writer.h"
 #include "data/importers/import.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -57,6 +58,17 @@ const std::string* RatingMapping::behavior_for(double rating) const {
   for (auto& r : ranges)
     if (rating >= r.lo && rating <= r.hi) return &r.behavior;
   return nullptr;
+}
+
+void commit_import(ImportReport& rep, DatasetWriter& w, const Progress& progress,
+                   std::chrono::steady_clock::time_point t0) {
+  rep.items_added = w.items_added();
+  rep.users_added = w.users_added();
+  rep.events_added = w.events_added();
+  progress.check_cancel();
+  w.commit();
+  progress.report("import " + rep.format, 1, 1);
+  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 std::map<std::string, std::string> parse_mapping(const std::string& spec, const std::string& what) {

@@ -57,12 +57,7 @@ ImportReport import_retailrocket(Dataset& ds, const std::string& path, const Pro
     ++rep.rows_ok;
     if (rep.rows_read % 8192 == 0) progress.report("import events", r.fraction(), 1);
   }
-  rep.items_added = w.items_added();
-  rep.users_added = w.users_added();
-  rep.events_added = w.events_added();
-  progress.check_cancel();
-  w.commit();
-  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  commit_import(rep, w, progress, t0);
   return rep;
 }
 
