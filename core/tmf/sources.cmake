@@ -3,4 +3,5 @@ list(APPEND TMF_BASE_SOURCES
 )
 list(APPEND TMF_CORE_SOURCES
   tmf/tmf_model.cpp
+  tmf/tmf_package.cpp
 )
