@@ -3,4 +3,5 @@ list(APPEND TMF_BASE_SOURCES
 )
 list(APPEND TMF_CORE_SOURCES
   train/tmf_tuning.cpp
+  train/backbone.cpp
 )
