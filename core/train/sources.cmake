@@ -4,4 +4,5 @@ list(APPEND TMF_BASE_SOURCES
 list(APPEND TMF_CORE_SOURCES
   train/tmf_tuning.cpp
   train/backbone.cpp
+  train/item_encoders.cpp
 )

@@ -6,7 +6,9 @@
 #include "data/split.h"
 #include "llm/tokenizer.h"
 #include "prompt/hybrid_prompt.h"
+#include "llm/tokenizer_train.h"
 #include "train/backbone.h"
+#include "train/item_encoders.h"
 #include "world/generate.h"
 #include "world/world_spec.h"
 
@@ -51,4 +53,45 @@ TEST(Backbone, TokenizerAndWarmUpFromADatasetsText) {
   Llama m = load_llama(r.dir);
   EXPECT_EQ(m->config.vocab_size, tok.vocab_size());
   EXPECT_EQ(m->config.num_hidden_layers, 2);
+}
+
+TEST(ItemEncoders, SmallClipOnTheDatasetsPairsIsCachedAndReused) {
+  const std::string dir = std::string(TMF_BINARY_DIR) + "/test-tmp/item-encoders";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  Dataset ds = Dataset::create(dir + "/w.tmfdb", "w");
+  world::GenerateOptions g;
+  g.seed = 4;
+  g.items = 60;
+  g.users = 30;
+  world::generate_world(world::load_world_spec(std::string(TMF_SOURCE_DIR) + "/data/worlds/sports.json"), g, ds);
+  make_split(ds, SplitOptions{});
+  BackboneOptions bo;
+  bo.vocab_size = 500;
+  bo.prompts = 20;
+  std::vector<std::string> corpus = backbone_corpus(ds, bo);
+  TrainOptions to;
+  to.vocab_size = 500;
+  to.user_defined_symbols = {kItemToken, kBehaviorToken};
+  to.hard_vocab_limit = false;
+  train_tokenizer(corpus, to, dir + "/tokenizer.model", {});
+  ItemEncoderOptions o;
+  o.hidden = 32;
+  o.heads = 2;
+  o.projection_dim = 16;
+  o.steps = 30;
+  o.batch = 16;
+  o.lr = 3e-3;
+  ItemEmbeddings e = build_item_embeddings(ds, dir + "/tokenizer.model", dir + "/clip", o);
+  ASSERT_EQ(e.item_ids.size(), size_t(ds.item_count()));
+  EXPECT_EQ(e.image.size(), e.item_ids.size() * 16);
+  EXPECT_EQ(e.text.size(), e.item_ids.size() * 16);
+  ASSERT_EQ(e.losses.size(), 30u);
+  EXPECT_LT(e.losses.back(), e.losses.front());
+  // Second call: the CLIP on disk and the cached embeddings are reused, identical.
+  ItemEmbeddings again = build_item_embeddings(ds, dir + "/tokenizer.model", dir + "/clip", o);
+  EXPECT_TRUE(again.losses.empty());
+  EXPECT_EQ(again.version, e.version);
+  EXPECT_EQ(again.image, e.image);
+  EXPECT_EQ(again.text, e.text);
 }
