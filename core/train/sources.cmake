@@ -5,4 +5,5 @@ list(APPEND TMF_CORE_SOURCES
   train/tmf_tuning.cpp
   train/backbone.cpp
   train/item_encoders.cpp
+  train/tmf_pipeline.cpp
 )

@@ -1,0 +1,75 @@
+// tmf eval: HitRate@1 and ValidRatio of a TMF model package on a dataset's stored candidate sets;
+// every run is stored in the dataset (eval_runs).
+//   tmf eval --dataset FILE --model DIR [--split default] [--candidates default] [--part test]
+//            [--decode free|constrained|likelihood] [--limit N] [--batch 16] [--json] [--device cpu|cuda]
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_progress.h"
+#include "command.h"
+#include "data/candidates.h"
+#include "data/split.h"
+#include "data/sqlite.h"
+#include "eval/tmf_eval.h"
+#include "llm/device.h"
+#include "tmf/tmf_package.h"
+#include "util/sha256.h"
+#include "util/strings.h"
+
+namespace {
+
+int run_eval(tmf::cli::Args& a) {
+  using namespace tmf;
+  Dataset ds = Dataset::open(a.req("dataset"));
+  const std::string model_dir = a.req("model");
+  const std::string split = a.get("split", "default"), cands = a.get("candidates", "default"), part = a.get("part", "test");
+  EvalOptions eo;
+  eo.decode = a.get("decode", "free");
+  eo.batch = a.get_int("batch", 16);
+  const int64_t limit = a.get_int("limit", 0);
+  const bool json = a.flag("json");
+  const std::string device = resolve_device(a.get("device", "auto"));
+  a.finish();
+  init_torch_threads();
+  LoadedPackage pkg = load_package(model_dir, NameBook::of(ds), device, &ds);
+  const int64_t set_id = candidate_set_id(ds, split, cands);
+  auto rows = load_split_rows(ds, split, part);
+  auto cand_rows = load_candidates(ds, set_id, part);
+  std::unordered_map<int64_t, const CandidateRow*> by_row;
+  for (auto& c : cand_rows) by_row[c.row_id] = &c;
+  std::vector<TmfExample> examples;
+  const int64_t target = ds.target_behavior().id;
+  for (auto& r : rows) {
+    auto it = by_row.find(r.id);
+    if (it == by_row.end() || r.history.empty()) continue;
+    examples.push_back(example_of(r, *it->second, target));
+    if (limit > 0 && int64_t(examples.size()) >= limit) break;
+  }
+  EvalResult res = evaluate_tmf(pkg.model, examples, eo, cli::terminal_progress(json));
+  const std::string model_hash = sha256_hex(read_file(model_dir + "/tmf.json") + read_file(model_dir + "/heads.safetensors"));
+  nlohmann::json settings = {{"split", split}, {"candidates", cands}, {"limit", limit}, {"package", pkg.manifest}};
+  ds.db().prepare("INSERT INTO eval_runs(created, model_name, model_kind, model_hash, level, candidate_set_id, part, decode, "
+                  "seed, n, n_valid, n_hit, settings, wall_seconds) VALUES(?, ?, 'tmf', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, now_iso8601()).bind(2, model_dir).bind(3, model_hash).bind(4, level_name(pkg.model.level()))
+      .bind(5, set_id).bind(6, part).bind(7, eo.decode).bind(8, int64_t(pkg.info.settings.value("seed", 0)))
+      .bind(9, res.stats.n).bind(10, res.stats.n_valid).bind(11, res.stats.n_hit).bind(12, settings.dump())
+      .bind(13, res.seconds).run();
+  if (json) {
+    nlohmann::json out = {{"n", res.stats.n}, {"n_valid", res.stats.n_valid}, {"n_hit", res.stats.n_hit},
+                          {"hit_rate_all", res.stats.hit_rate_all()}, {"hit_rate_valid", res.stats.hit_rate_valid()},
+                          {"valid_ratio", res.stats.valid_ratio()}, {"decode", eo.decode},
+                          {"level", level_name(pkg.model.level())}, {"seconds", res.seconds}};
+    std::printf("%s\n", out.dump(2).c_str());
+  } else {
+    std::printf("%s, %s decoding, %s part: %lld sequences\n", level_name(pkg.model.level()), eo.decode.c_str(), part.c_str(),
+                (long long)res.stats.n);
+    std::printf("  HitRate@1 (all)   %.4f\n  HitRate@1 (valid) %.4f\n  ValidRatio        %.4f\n  %.1f s\n",
+                res.stats.hit_rate_all(), res.stats.hit_rate_valid(), res.stats.valid_ratio(), res.seconds);
+  }
+  return 0;
+}
+
+tmf::cli::Register reg("eval", "HitRate@1 / ValidRatio of a TMF package on stored candidate sets", run_eval);
+
+}  // namespace

@@ -1,0 +1,55 @@
+// `tmf train`: from a dataset to a TMF model package in one call, in stages that are reused when
+// their output exists (delete a stage's folder, or pass redo, to run it again):
+//   1. backbone   SentencePiece tokenizer on the dataset's text + small Llama warm-up
+//                 (train/backbone.h)                                   -> <out>.stages/backbone
+//   2. encoders   small CLIP on the dataset's (image, text) pairs; item image/text embeddings
+//                 cached in the dataset (train/item_encoders.h)      -> <out>.stages/clip
+//   3. mbht       MBHT graph encoder; item and behavior graph embeddings cached in the dataset
+//                                                                     -> <out>.stages/mbht
+//   4. tuning     LoRA + fusion + adaptors with the curriculum (train/tmf_tuning.h)
+// and finally the package (tmf/tmf_package.h) at <out>.
+#pragma once
+#include <string>
+
+#include "graph/embedding_cache.h"
+#include "graph/mbht_config.h"
+#include "llm/lora.h"
+#include "train/backbone.h"
+#include "train/item_encoders.h"
+#include "train/tmf_tuning.h"
+#include "tmf/tmf_model.h"
+
+namespace tmf {
+
+struct PipelineOptions {
+  std::string split = "default";
+  std::string candidates = "default";  // validation candidates for MBHT early stopping
+  AblationLevel level = AblationLevel::Cma;
+  int64_t fusion_heads = 2;
+  BackboneOptions backbone;
+  ItemEncoderOptions encoders;
+  MbhtConfig mbht;                     // n_items etc. are filled from the dataset
+  int64_t mbht_epochs = 20, mbht_batch = 16;
+  LoraConfig lora;
+  TuneOptions tune;
+  std::string device = "cpu";
+  uint64_t seed = 42;
+  bool redo = false;
+  PipelineOptions();
+};
+
+struct PipelineResult {
+  std::string package_dir;
+  std::vector<double> warmup_losses, clip_losses, tune_losses;
+  double mbht_valid_hr1 = -1;
+  double seconds = 0;
+};
+
+PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const PipelineOptions& opts,
+                              const Progress& progress = {});
+
+// The frozen features of a dataset's items from the caches the stages wrote.
+ItemFeatures assemble_features(const ItemEmbeddings& clip, const EmbeddingTable& graph_items,
+                               const EmbeddingTable& graph_behaviors);
+
+}  // namespace tmf
