@@ -40,6 +40,17 @@ PromptInput prompt_input(const TmfExample& ex, const NameBook& names) {
   return in;
 }
 
+std::unordered_map<int64_t, std::vector<int64_t>> items_seen_by_user(const Dataset& ds) {
+  std::unordered_map<int64_t, std::vector<int64_t>> seen;
+  ds.for_each_user_events([&](int64_t user, const std::vector<Event>& ev) {
+    auto& s = seen[user];
+    for (auto& e : ev) s.push_back(e.item_id);
+    std::sort(s.begin(), s.end());
+    s.erase(std::unique(s.begin(), s.end()), s.end());
+  });
+  return seen;
+}
+
 TmfExample example_of(const SplitRow& row, const CandidateRow& cands, int64_t target_behavior) {
   TmfExample ex;
   for (auto& e : row.history) {

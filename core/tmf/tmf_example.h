@@ -34,6 +34,9 @@ struct NameBook {
 
 PromptInput prompt_input(const TmfExample& ex, const NameBook& names);
 
+// Every item each user interacted with (any behavior), sorted: drawn negatives avoid these.
+std::unordered_map<int64_t, std::vector<int64_t>> items_seen_by_user(const Dataset& ds);
+
 // Example of a stored split row with its candidate row.
 TmfExample example_of(const SplitRow& row, const CandidateRow& cands, int64_t target_behavior);
 // Training example: the truth plus `negatives` items drawn from `catalog` outside `seen`, at a

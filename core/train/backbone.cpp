@@ -26,12 +26,7 @@ std::vector<std::string> backbone_corpus(const Dataset& ds, const BackboneOption
   std::vector<int64_t> catalog;
   for (auto& [id, name] : names.items) catalog.push_back(id);
   std::sort(catalog.begin(), catalog.end());
-  std::unordered_map<int64_t, std::vector<int64_t>> seen;
-  ds.for_each_user_events([&](int64_t user, const std::vector<Event>& ev) {
-    auto& s = seen[user];
-    for (auto& e : ev) s.push_back(e.item_id);
-    std::sort(s.begin(), s.end());
-  });
+  auto seen = items_seen_by_user(ds);
   Rng rng(o.seed);
   const int64_t target = ds.target_behavior().id;
   const int negatives = int(std::min<size_t>(10, catalog.size() / 2));

@@ -99,12 +99,7 @@ PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const Pip
   std::vector<int64_t> catalog;
   for (auto& [id, row] : model.features().item_row) catalog.push_back(id);
   std::sort(catalog.begin(), catalog.end());
-  std::unordered_map<int64_t, std::vector<int64_t>> seen;
-  ds.for_each_user_events([&](int64_t user, const std::vector<Event>& ev) {
-    auto& s = seen[user];
-    for (auto& e : ev) s.push_back(e.item_id);
-    std::sort(s.begin(), s.end());
-  });
+  auto seen = items_seen_by_user(ds);
   TuneOptions to = o.tune;
   to.seed = o.seed;
   TuneReport tr = tune_tmf(model, rows, catalog, seen, ds.target_behavior().id, to, progress);

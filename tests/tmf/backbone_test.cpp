@@ -19,17 +19,28 @@
 using namespace tmf;
 namespace fs = std::filesystem;
 
-TEST(Backbone, TokenizerAndWarmUpFromADatasetsText) {
-  const std::string dir = std::string(TMF_BINARY_DIR) + "/test-tmp/backbone";
+namespace {
+// A fresh tiny world of one of the bundled specs, with the default split, in test-tmp/<name>.
+Dataset tiny_world(const std::string& name, const std::string& spec, uint64_t seed, int items, int users,
+                   std::string* dir_out) {
+  const std::string dir = std::string(TMF_BINARY_DIR) + "/test-tmp/" + name;
   fs::remove_all(dir);
   fs::create_directories(dir);
   Dataset ds = Dataset::create(dir + "/w.tmfdb", "w");
   world::GenerateOptions g;
-  g.seed = 3;
-  g.items = 80;
-  g.users = 60;
-  world::generate_world(world::load_world_spec(std::string(TMF_SOURCE_DIR) + "/data/worlds/pets.json"), g, ds);
+  g.seed = seed;
+  g.items = items;
+  g.users = users;
+  world::generate_world(world::load_world_spec(std::string(TMF_SOURCE_DIR) + "/data/worlds/" + spec + ".json"), g, ds);
   make_split(ds, SplitOptions{});
+  *dir_out = dir;
+  return ds;
+}
+}  // namespace
+
+TEST(Backbone, TokenizerAndWarmUpFromADatasetsText) {
+  std::string dir;
+  Dataset ds = tiny_world("backbone", "pets", 3, 80, 60, &dir);
   BackboneOptions o;
   o.vocab_size = 600;
   o.layers = 2;
@@ -60,16 +71,8 @@ TEST(Backbone, TokenizerAndWarmUpFromADatasetsText) {
 }
 
 TEST(ItemEncoders, SmallClipOnTheDatasetsPairsIsCachedAndReused) {
-  const std::string dir = std::string(TMF_BINARY_DIR) + "/test-tmp/item-encoders";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  Dataset ds = Dataset::create(dir + "/w.tmfdb", "w");
-  world::GenerateOptions g;
-  g.seed = 4;
-  g.items = 60;
-  g.users = 30;
-  world::generate_world(world::load_world_spec(std::string(TMF_SOURCE_DIR) + "/data/worlds/sports.json"), g, ds);
-  make_split(ds, SplitOptions{});
+  std::string dir;
+  Dataset ds = tiny_world("item-encoders", "sports", 4, 60, 30, &dir);
   BackboneOptions bo;
   bo.vocab_size = 500;
   bo.prompts = 20;
@@ -102,16 +105,8 @@ TEST(ItemEncoders, SmallClipOnTheDatasetsPairsIsCachedAndReused) {
 
 // The whole pipeline on a tiny world: every stage, a package, and an evaluation of it.
 TEST(Pipeline, TinyWorldEndToEnd) {
-  const std::string dir = std::string(TMF_BINARY_DIR) + "/test-tmp/pipeline";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  Dataset ds = Dataset::create(dir + "/w.tmfdb", "w");
-  world::GenerateOptions g;
-  g.seed = 5;
-  g.items = 60;
-  g.users = 40;
-  world::generate_world(world::load_world_spec(std::string(TMF_SOURCE_DIR) + "/data/worlds/electronics.json"), g, ds);
-  make_split(ds, SplitOptions{});
+  std::string dir;
+  Dataset ds = tiny_world("pipeline", "electronics", 5, 60, 40, &dir);
   CandidateOptions co;
   make_candidates(ds, co);
   PipelineOptions o;
