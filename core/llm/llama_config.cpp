@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "util/error.h"
+#include "util/json_file.h"
 #include "util/strings.h"
 
 namespace tmf {
@@ -146,12 +147,7 @@ LlamaConfig load_llama_config(const std::string& path) {
   namespace fs = std::filesystem;
   std::string file = fs::is_directory(path) ? (fs::path(path) / "config.json").string() : path;
   TMF_CHECK(fs::exists(file), "model config '", file, "' does not exist");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(read_file(file));
-  } catch (const nlohmann::json::exception& e) {
-    fail(file, ": invalid JSON: ", e.what());
-  }
+  nlohmann::json j = read_json_file(file);
   try {
     return parse_llama_config(j, file);
   } catch (const nlohmann::json::exception& e) {  // a field of the wrong JSON type

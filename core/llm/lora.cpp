@@ -13,6 +13,7 @@
 #include "llm/llama.h"
 #include "llm/safetensors_torch.h"
 #include "util/error.h"
+#include "util/json_file.h"
 #include "util/strings.h"
 
 namespace tmf {
@@ -213,12 +214,7 @@ LoraConfig load_lora(LlamaImpl& model, const std::string& dir) {
   const std::string w_path = (fs::path(dir) / "adapter_model.safetensors").string();
   TMF_CHECK(fs::exists(cfg_path), "adapter folder '", dir, "' has no adapter_config.json");
   TMF_CHECK(fs::exists(w_path), "adapter folder '", dir, "' has no adapter_model.safetensors");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(read_file(cfg_path));
-  } catch (const nlohmann::json::exception& e) {
-    fail(cfg_path, ": invalid JSON: ", e.what());
-  }
+  nlohmann::json j = read_json_file(cfg_path);
   auto is_set = [&](const char* k) {
     return j.contains(k) && !j[k].is_null() && !(j[k].is_boolean() && !j[k].get<bool>()) &&
            !(j[k].is_object() && j[k].empty()) && !(j[k].is_array() && j[k].empty());
