@@ -5,7 +5,8 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
-  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl1-mesa-dev   # views, tmf-studio (Charts needs OpenGL)
+  qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev       # views, tmf-studio (Charts needs OpenGL,
+  libgl1-mesa-dev                                                 # SVG export needs QtSvg)
   libtorch-dev libopenblas0-pthread                               # LibTorch 1.13 (CPU); OpenBLAS replaces
                                                                   # the reference BLAS it links (~50x faster)
   libsqlite3-dev sqlite3                                          # dataset store

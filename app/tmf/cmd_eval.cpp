@@ -10,7 +10,7 @@
 #include "command.h"
 #include "data/candidates.h"
 #include "data/split.h"
-#include "data/sqlite.h"
+#include "eval/eval_runs.h"
 #include "eval/tmf_eval.h"
 #include "llm/device.h"
 #include "tmf/tmf_package.h"
@@ -34,27 +34,23 @@ int run_eval(tmf::cli::Args& a) {
   init_torch_threads();
   LoadedPackage pkg = load_package(model_dir, NameBook::of(ds), device, &ds);
   const int64_t set_id = candidate_set_id(ds, split, cands);
-  auto rows = load_split_rows(ds, split, part);
-  auto cand_rows = load_candidates(ds, set_id, part);
-  std::unordered_map<int64_t, const CandidateRow*> by_row;
-  for (auto& c : cand_rows) by_row[c.row_id] = &c;
-  std::vector<TmfExample> examples;
-  const int64_t target = ds.target_behavior().id;
-  for (auto& r : rows) {
-    auto it = by_row.find(r.id);
-    if (it == by_row.end() || r.history.empty()) continue;
-    examples.push_back(example_of(r, *it->second, target));
-    if (limit > 0 && int64_t(examples.size()) >= limit) break;
-  }
+  std::vector<TmfExample> examples = stored_examples(ds, split, cands, part, limit);
   EvalResult res = evaluate_tmf(pkg.model, examples, eo, cli::terminal_progress(json));
   const std::string model_hash = sha256_hex(read_file(model_dir + "/tmf.json") + read_file(model_dir + "/heads.safetensors"));
   nlohmann::json settings = {{"split", split}, {"candidates", cands}, {"limit", limit}, {"package", pkg.manifest}};
-  ds.db().prepare("INSERT INTO eval_runs(created, model_name, model_kind, model_hash, level, candidate_set_id, part, decode, "
-                  "seed, n, n_valid, n_hit, settings, wall_seconds) VALUES(?, ?, 'tmf', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, now_iso8601()).bind(2, model_dir).bind(3, model_hash).bind(4, level_name(pkg.model.level()))
-      .bind(5, set_id).bind(6, part).bind(7, eo.decode).bind(8, int64_t(pkg.info.settings.value("seed", 0)))
-      .bind(9, res.stats.n).bind(10, res.stats.n_valid).bind(11, res.stats.n_hit).bind(12, settings.dump())
-      .bind(13, res.seconds).run();
+  EvalRun run;
+  run.model_name = model_dir;
+  run.model_kind = "tmf";
+  run.model_hash = model_hash;
+  run.level = level_name(pkg.model.level());
+  run.candidate_set_id = set_id;
+  run.part = part;
+  run.decode = eo.decode;
+  run.seed = int64_t(pkg.info.settings.value("seed", 0));
+  run.stats = res.stats;
+  run.settings = settings.dump();
+  run.wall_seconds = res.seconds;
+  store_eval_run(ds, run);
   if (json) {
     nlohmann::json out = {{"n", res.stats.n}, {"n_valid", res.stats.n_valid}, {"n_hit", res.stats.n_hit},
                           {"hit_rate_all", res.stats.hit_rate_all()}, {"hit_rate_valid", res.stats.hit_rate_valid()},

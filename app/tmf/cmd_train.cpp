@@ -2,6 +2,7 @@
 //   tmf train --dataset FILE --out DIR [--level text|behavior|amsa|cma] [--split default]
 //             [--steps 300] [--batch 8] [--lr 5e-4] [--warmup-steps 300] [--clip-steps 300]
 //             [--mbht-epochs 20] [--seed 42] [--device cpu|cuda] [--redo]
+//             [--size default|tiny]   (tiny: a few-second model for tests and smoke runs)
 #include <cstdio>
 
 #include "cli_progress.h"
@@ -16,16 +17,18 @@ int run_train(tmf::cli::Args& a) {
   using namespace tmf;
   Dataset ds = Dataset::open(a.req("dataset"));
   const std::string out = a.req("out");
-  PipelineOptions o;
+  const std::string size = a.get("size", "default");
+  TMF_CHECK(size == "default" || size == "tiny", "--size must be default or tiny, not '", size, "'");
+  PipelineOptions o = size == "tiny" ? PipelineOptions::tiny() : PipelineOptions();
   o.split = a.get("split", "default");
   o.level = parse_level(a.get("level", "cma"));
-  o.tune.steps = a.get_int("steps", 300);
-  o.tune.batch = a.get_int("batch", 8);
-  o.tune.grad_accum = a.get_int("grad-accum", 1);
-  o.tune.lr = a.get_double("lr", 5e-4);
-  o.backbone.steps = a.get_int("warmup-steps", 300);
-  o.encoders.steps = a.get_int("clip-steps", 300);
-  o.mbht_epochs = a.get_int("mbht-epochs", 20);
+  o.tune.steps = a.get_int("steps", o.tune.steps);
+  o.tune.batch = a.get_int("batch", o.tune.batch);
+  o.tune.grad_accum = a.get_int("grad-accum", o.tune.grad_accum);
+  o.tune.lr = a.get_double("lr", o.tune.lr);
+  o.backbone.steps = a.get_int("warmup-steps", o.backbone.steps);
+  o.encoders.steps = a.get_int("clip-steps", o.encoders.steps);
+  o.mbht_epochs = a.get_int("mbht-epochs", o.mbht_epochs);
   o.seed = uint64_t(a.get_int("seed", 42));
   o.device = resolve_device(a.get("device", "auto"));
   o.redo = a.flag("redo");

@@ -4,4 +4,5 @@ list(APPEND TMF_BASE_SOURCES
 list(APPEND TMF_CORE_SOURCES
   tmf/tmf_model.cpp
   tmf/tmf_package.cpp
+  tmf/inference.cpp
 )

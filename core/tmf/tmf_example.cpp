@@ -86,4 +86,21 @@ TmfExample training_example(const SplitRow& row, int64_t target_behavior, const 
   return ex;
 }
 
+std::vector<TmfExample> stored_examples(const Dataset& ds, const std::string& split, const std::string& candidates,
+                                        const std::string& part, int64_t limit) {
+  auto rows = load_split_rows(ds, split, part);
+  auto cand_rows = load_candidates(ds, candidate_set_id(ds, split, candidates), part);
+  std::unordered_map<int64_t, const CandidateRow*> by_row;
+  for (auto& c : cand_rows) by_row[c.row_id] = &c;
+  const int64_t target = ds.target_behavior().id;
+  std::vector<TmfExample> out;
+  for (auto& r : rows) {
+    auto it = by_row.find(r.id);
+    if (it == by_row.end() || r.history.empty()) continue;
+    out.push_back(example_of(r, *it->second, target));
+    if (limit > 0 && int64_t(out.size()) >= limit) break;
+  }
+  return out;
+}
+
 }  // namespace tmf

@@ -39,6 +39,10 @@ std::unordered_map<int64_t, std::vector<int64_t>> items_seen_by_user(const Datas
 
 // Example of a stored split row with its candidate row.
 TmfExample example_of(const SplitRow& row, const CandidateRow& cands, int64_t target_behavior);
+// Examples of a stored split part with its stored candidate set (rows without history or without
+// candidates are skipped); limit > 0 keeps the first `limit`.
+std::vector<TmfExample> stored_examples(const Dataset& ds, const std::string& split, const std::string& candidates,
+                                        const std::string& part, int64_t limit = 0);
 // Training example: the truth plus `negatives` items drawn from `catalog` outside `seen`, at a
 // random position.
 TmfExample training_example(const SplitRow& row, int64_t target_behavior, const std::vector<int64_t>& catalog,

@@ -77,6 +77,9 @@ class TmfModel {
   Tokenizer& tokenizer() { return tok_; }
   const ItemFeatures& features() const { return features_; }
   const NameBook& names() const { return names_; }
+  // For inference with items that are not in the dataset (tmf/inference.h adds their rows/names).
+  ItemFeatures& mutable_features() { return features_; }
+  NameBook& mutable_names() { return names_; }
   AblationLevel level() const { return level_; }
   int item_token() const { return item_token_; }
   int behavior_token() const { return behavior_token_; }

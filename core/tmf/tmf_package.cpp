@@ -51,6 +51,8 @@ void save_package(TmfModel& model, const std::string& dir, const PackageInfo& in
     m["lora"] = has_lora;
     if (has_lora) save_lora(*model.llm(), tmp + "/adapter");
     fs::copy_file(info.tokenizer_path, tmp + "/tokenizer.model");
+    m["clip"] = !info.clip_dir.empty();
+    if (!info.clip_dir.empty()) fs::copy(info.clip_dir, tmp + "/clip", fs::copy_options::recursive);
     st::save(tmp + "/heads.safetensors", named(*model.heads()));
     model.features().save(tmp + "/features.safetensors");
     write_file_atomic(tmp + "/tmf.json", m.dump(2));

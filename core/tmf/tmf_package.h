@@ -8,6 +8,7 @@
 //   tokenizer.model        SentencePiece model ([MT_i]/[MT_b] are re-registered on load)
 //   heads.safetensors      fusion module and adaptors, keyed by module path
 //   features.safetensors   the frozen item/behavior features (image, text, graph) by dataset id
+//   clip/                  the item CLIP that made the image/text features (embeds new items)
 // Loading checks the package against the dataset it is used with and fails with a clear message
 // for another dataset or a corrupt package.
 #pragma once
@@ -27,6 +28,8 @@ struct PackageInfo {
   std::string dataset_hash;        // Dataset::content_hash()
   std::string tokenizer_path;      // the tokenizer.model to copy into the package
   std::string backbone_reference;  // empty: the backbone is saved into the package
+  std::string clip_dir;            // the item CLIP (HF layout) to copy into clip/, so new items can be
+                                   // embedded at inference; empty: the package cannot embed new items
   nlohmann::json settings = nlohmann::json::object();  // training settings, seeds, versions
 };
 

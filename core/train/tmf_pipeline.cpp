@@ -24,6 +24,31 @@ PipelineOptions::PipelineOptions() {
   tune.train_lm_head = true;
 }
 
+PipelineOptions PipelineOptions::tiny() {
+  PipelineOptions o;
+  o.backbone.vocab_size = 500;
+  o.backbone.layers = 1;
+  o.backbone.hidden = 64;
+  o.backbone.heads = 4;
+  o.backbone.kv_heads = 4;
+  o.backbone.intermediate = 128;
+  o.backbone.steps = 10;
+  o.backbone.batch = 4;
+  o.backbone.prompts = 20;
+  o.encoders.hidden = 32;
+  o.encoders.heads = 2;
+  o.encoders.projection_dim = 16;
+  o.encoders.steps = 5;
+  o.mbht.hidden = 16;
+  o.mbht.inner = 32;
+  o.mbht_epochs = 1;
+  o.lora.r = 2;
+  o.tune.steps = 6;
+  o.tune.batch = 2;
+  o.tune.negatives = 3;
+  return o;
+}
+
 ItemFeatures assemble_features(const ItemEmbeddings& clip, const EmbeddingTable& gi, const EmbeddingTable& gb) {
   ItemFeatures f;
   const int64_t n = int64_t(clip.item_ids.size());
@@ -49,7 +74,7 @@ PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const Pip
                               const Progress& progress) {
   auto t0 = std::chrono::steady_clock::now();
   PipelineResult res;
-  const std::string stages = out_dir + ".stages";
+  const std::string stages = o.stages_dir.empty() ? out_dir + ".stages" : o.stages_dir;
   if (o.redo) fs::remove_all(stages);
   fs::create_directories(stages);
 
@@ -102,6 +127,8 @@ PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const Pip
   auto seen = items_seen_by_user(ds);
   TuneOptions to = o.tune;
   to.seed = o.seed;
+  // A killed run resumes here from its last checkpoint (deleted once the package is written).
+  if (to.checkpoint_path.empty()) to.checkpoint_path = stages + "/tune-" + level_name(o.level) + ".ckpt.safetensors";
   TuneReport tr = tune_tmf(model, rows, catalog, seen, ds.target_behavior().id, to, progress);
   res.tune_losses = tr.losses;
 
@@ -110,6 +137,7 @@ PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const Pip
   info.dataset_name = ds.name();
   info.dataset_hash = ds.content_hash();
   info.tokenizer_path = tokenizer;
+  info.clip_dir = stages + "/clip";
   info.settings = {{"split", o.split},
                    {"seed", o.seed},
                    {"level", level_name(o.level)},
@@ -122,7 +150,9 @@ PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const Pip
                    {"mbht_version", mbht_version(mbht)}};
   model.llm()->eval();
   save_package(model, out_dir, info);
+  std::filesystem::remove(to.checkpoint_path);
   res.package_dir = out_dir;
+  res.tune_resumed_from = tr.resumed_from;
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return res;
 }

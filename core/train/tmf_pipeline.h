@@ -35,13 +35,17 @@ struct PipelineOptions {
   std::string device = "cpu";
   uint64_t seed = 42;
   bool redo = false;
+  std::string stages_dir;              // where stages live; empty = <out>.stages (ablate shares them)
   PipelineOptions();
+  // A few-second model for tests and smoke runs (1-layer backbone, a handful of steps).
+  static PipelineOptions tiny();
 };
 
 struct PipelineResult {
   std::string package_dir;
   std::vector<double> warmup_losses, clip_losses, tune_losses;
   double mbht_valid_hr1 = -1;
+  int64_t tune_resumed_from = 0;  // tuning steps read from a checkpoint of a killed run
   double seconds = 0;
 };
 

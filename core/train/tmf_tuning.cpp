@@ -2,8 +2,13 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+
+#include <ATen/CPUGeneratorImpl.h>
 
 #include "llm/lora.h"
+#include "llm/safetensors_torch.h"
+#include "train/adam.h"
 #include "util/error.h"
 #include "util/rng.h"
 
@@ -16,6 +21,66 @@ double tuning_lr(const TuneOptions& o, int64_t step) {
   const double floor = o.lr / 100;
   return floor + (o.lr - floor) * 0.5 * (1 + std::cos(M_PI * std::min(1.0, p)));
 }
+
+namespace {
+
+torch::Generator cpu_generator() { return at::detail::getDefaultCPUGenerator(); }
+
+// The options a resumed run must share with the run that wrote the checkpoint.
+torch::Tensor options_tensor(const TuneOptions& o) {
+  return torch::tensor({double(o.steps), double(o.seed), o.t1_fraction, double(o.batch), double(o.grad_accum), o.lr,
+                        o.warmup_fraction, double(o.negatives), double(o.train_lm_head)},
+                       torch::kFloat64);
+}
+
+// Trainable weights by index, optimizer state, RNG, progress: everything a resumed run needs.
+void save_checkpoint(const std::string& path, const std::vector<torch::Tensor>& params, const Adam& opt,
+                     const TuneReport& rep, int64_t steps_done, const TuneOptions& o) {
+  auto tensors = opt.state();
+  for (size_t i = 0; i < params.size(); ++i) tensors["param." + std::to_string(i)] = params[i].detach().cpu().clone();
+  tensors["progress.step"] = torch::tensor({steps_done}, torch::kInt64);
+  tensors["progress.options"] = options_tensor(o);
+  tensors["progress.losses"] = torch::tensor(rep.losses, torch::kFloat64);
+  std::vector<int64_t> tasks;
+  for (Task t : rep.tasks) tasks.push_back(int64_t(t));
+  tensors["progress.tasks"] = torch::tensor(tasks, torch::kInt64);
+  tensors["rng.torch_cpu"] = cpu_generator().get_state();
+  const std::string tmp = path + ".partial";
+  st::save(tmp, tensors);
+  std::filesystem::rename(tmp, path);
+}
+
+// Returns the number of optimizer steps the checkpoint holds.
+int64_t load_checkpoint(const std::string& path, const std::vector<torch::Tensor>& params, Adam& opt, TuneReport& rep,
+                        const TuneOptions& o) {
+  auto t = st::load_all(path);
+  auto get = [&](const std::string& k) {
+    auto it = t.find(k);
+    TMF_CHECK(it != t.end(), "tuning checkpoint '", path, "' is corrupt: it lacks '", k, "'");
+    return it->second;
+  };
+  auto saved = get("progress.options");
+  TMF_CHECK(saved.sizes() == options_tensor(o).sizes() && saved.equal(options_tensor(o)), "tuning checkpoint '", path,
+            "' belongs to a run with other settings (steps, seed, batch, lr, ...: ", saved, "); delete it to start afresh");
+  {
+    torch::NoGradGuard ng;
+    for (size_t i = 0; i < params.size(); ++i) {
+      auto v = get("param." + std::to_string(i));
+      TMF_CHECK(v.sizes() == params[i].sizes(), "tuning checkpoint '", path, "': parameter ", i, " has shape ", v.sizes(),
+                ", the model's has ", params[i].sizes());
+      params[i].copy_(v);
+    }
+  }
+  opt.load_state(t);
+  auto losses = get("progress.losses").contiguous();
+  auto tasks = get("progress.tasks").contiguous();
+  rep.losses.assign(losses.data_ptr<double>(), losses.data_ptr<double>() + losses.numel());
+  for (int64_t i = 0; i < tasks.numel(); ++i) rep.tasks.push_back(Task(tasks[i].item<int64_t>()));
+  cpu_generator().set_state(get("rng.torch_cpu"));
+  return get("progress.step").item<int64_t>();
+}
+
+}  // namespace
 
 TuneReport tune_tmf(TmfModel& model, const std::vector<SplitRow>& rows, const std::vector<int64_t>& catalog,
                     const std::unordered_map<int64_t, std::vector<int64_t>>& seen, int64_t target_behavior,
@@ -37,36 +102,48 @@ TuneReport tune_tmf(TmfModel& model, const std::vector<SplitRow>& rows, const st
   }
   for (auto& p : model.heads()->parameters()) params.push_back(p);
   TMF_CHECK(!params.empty(), "nothing to train: attach LoRA adapters to the backbone first");
-  torch::optim::Adam opt(params, torch::optim::AdamOptions(o.lr));
+  Adam opt(params);
   model.llm()->train();
   model.heads()->train();
 
   static const std::vector<int64_t> kNone;
   TuneReport rep;
+  int64_t start = 0;
+  if (!o.checkpoint_path.empty() && std::filesystem::exists(o.checkpoint_path)) {
+    start = load_checkpoint(o.checkpoint_path, params, opt, rep, o);
+    rep.resumed_from = start;
+  }
   for (int64_t step = 0; step < o.steps; ++step) {
-    // Eq. 12-14: the task of this iteration, capped by the ablation level.
+    // Eq. 12-14: the task of this iteration, capped by the ablation level. The draws of a step do
+    // not depend on the model, so a resumed run replays them for the steps it skips.
     Task task = curriculum.pick(step, rng.uniform());
     if (int(task) > int(hardest)) task = hardest;
-    for (auto& p : params) p.mutable_grad() = torch::Tensor();
-    double loss_sum = 0;
-    for (int64_t micro = 0; micro < o.grad_accum; ++micro) {
-      std::vector<TmfExample> batch;
-      std::vector<int> templates;
+    std::vector<std::vector<TmfExample>> micro_batches(static_cast<size_t>(o.grad_accum));
+    std::vector<std::vector<int>> micro_templates(static_cast<size_t>(o.grad_accum));
+    for (int64_t micro = 0; micro < o.grad_accum; ++micro)
       for (int64_t b = 0; b < o.batch; ++b) {
         const SplitRow& row = rows[rng.below(rows.size())];
         auto it = seen.find(row.user_id);
-        batch.push_back(training_example(row, target_behavior, catalog, it == seen.end() ? kNone : it->second,
-                                         o.negatives, rng));
-        templates.push_back(int(rng.below(kNumPromptTemplates)));
+        micro_batches[size_t(micro)].push_back(
+            training_example(row, target_behavior, catalog, it == seen.end() ? kNone : it->second, o.negatives, rng));
+        micro_templates[size_t(micro)].push_back(int(rng.below(kNumPromptTemplates)));
       }
-      auto loss = model.loss(model.build(batch, task, templates, /*with_answer=*/true)) / double(o.grad_accum);
+    if (step < start) continue;
+    opt.zero_grad();
+    double loss_sum = 0;
+    for (int64_t micro = 0; micro < o.grad_accum; ++micro) {
+      auto loss = model.loss(model.build(micro_batches[size_t(micro)], task, micro_templates[size_t(micro)],
+                                         /*with_answer=*/true)) /
+                  double(o.grad_accum);
       loss.backward();
       loss_sum += loss.item<double>();
     }
-    for (auto& group : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(tuning_lr(o, step));
-    opt.step();
+    opt.step(tuning_lr(o, step));
     rep.losses.push_back(loss_sum);
     rep.tasks.push_back(task);
+    if (!o.checkpoint_path.empty() && o.checkpoint_every > 0 && (step + 1) % o.checkpoint_every == 0 &&
+        step + 1 < o.steps)
+      save_checkpoint(o.checkpoint_path, params, opt, rep, step + 1, o);
     progress.report("tune", double(step + 1), double(o.steps),
                     std::string(task_name(task)) + " loss " + std::to_string(loss_sum).substr(0, 6));
   }

@@ -26,12 +26,19 @@ struct TuneOptions {
   int negatives = 10;           // candidates drawn for training examples
   uint64_t seed = 42;
   bool train_lm_head = false;   // also tune the LM head (small from-scratch backbones)
+  // Checkpoints: every `checkpoint_every` optimizer steps the trainable weights, the optimizer
+  // state, torch's RNG state and the losses so far are written to `checkpoint_path` (safetensors,
+  // temp file + rename). When the file exists at the start, tuning resumes after its step and
+  // reaches the same final weights as an uninterrupted run (CPU).
+  std::string checkpoint_path;
+  int64_t checkpoint_every = 50;
 };
 
 struct TuneReport {
   std::vector<double> losses;        // per optimizer step
   std::vector<Task> tasks;           // per optimizer step
   double seconds = 0;
+  int64_t resumed_from = 0;          // optimizer steps read from a checkpoint (0 = fresh start)
 };
 
 // Learning rate at optimizer step s (0-based) of T: warm-up then cosine to lr/100.

@@ -1,4 +1,10 @@
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
 
 #include "eval/tmf_eval.h"
 #include "llm/lora.h"
@@ -119,4 +125,86 @@ TEST(Tuning, CurriculumLossFallsDeterministicallyAndEvalRuns) {
   EvalOptions bad;
   bad.decode = "beam";
   EXPECT_THROW(evaluate_tmf(a, exs, bad), Error);
+}
+
+// --- checkpoints ---------------------------------------------------------------------------------
+// A run killed by SIGKILL (a child process: this test binary re-executed on the test below) resumes
+// from its last checkpoint and ends with exactly the weights of an uninterrupted run.
+namespace {
+TuneOptions checkpoint_options(const std::string& path) {
+  TuneOptions o;
+  o.steps = 14;
+  o.batch = 2;
+  o.lr = 1e-2;
+  o.negatives = 3;
+  o.train_lm_head = true;
+  o.seed = 9;
+  o.checkpoint_path = path;
+  o.checkpoint_every = 4;
+  return o;
+}
+std::map<std::string, torch::Tensor> trained_weights(TmfModel& m) {
+  std::map<std::string, torch::Tensor> out;
+  for (auto& p : m.llm()->named_parameters())
+    if (p.value().requires_grad()) out["llm." + p.key()] = p.value().detach().clone();
+  for (auto& p : m.heads()->named_parameters()) out["heads." + p.key()] = p.value().detach().clone();
+  return out;
+}
+}  // namespace
+
+// Runs only as the child of the test below: tunes and SIGKILLs itself after step 10.
+TEST(Tuning, KilledChild) {
+  const char* dir = std::getenv("TMF_TUNE_KILL_DIR");
+  if (!dir) GTEST_SKIP() << "runs only as the child of Tuning.CheckpointResumesAfterKill";
+  Tiny t = make_tiny();
+  TmfModel m = make_model(t, AblationLevel::Cma);
+  Progress p{[](const ProgressEvent& e) {
+               if (e.stage == "tune" && e.done >= 10) ::raise(SIGKILL);
+             },
+             nullptr};
+  tune_tmf(m, t.rows, t.catalog, t.seen, 2, checkpoint_options(std::string(dir) + "/tune.ckpt"), p);
+  FAIL() << "the child should have been killed";
+}
+
+TEST(Tuning, CheckpointResumesAfterKill) {
+  const std::string dir = std::string(TMF_BINARY_DIR) + "/test-tmp/tune-kill";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string ckpt = dir + "/tune.ckpt";
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    setenv("TMF_TUNE_KILL_DIR", dir.c_str(), 1);
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) _exit(3);
+    self[n] = 0;
+    execl(self, self, "--gtest_filter=Tuning.KilledChild", static_cast<char*>(nullptr));
+    _exit(4);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "child status " << status;
+  ASSERT_TRUE(std::filesystem::exists(ckpt));
+  EXPECT_FALSE(std::filesystem::exists(ckpt + ".partial"));
+
+  Tiny t = make_tiny();
+  TmfModel resumed = make_model(t, AblationLevel::Cma);
+  TuneReport rr = tune_tmf(resumed, t.rows, t.catalog, t.seen, 2, checkpoint_options(ckpt));
+  EXPECT_EQ(rr.resumed_from, 8);
+  EXPECT_EQ(rr.losses.size(), 14u);
+
+  TmfModel straight = make_model(t, AblationLevel::Cma);
+  TuneReport rs = tune_tmf(straight, t.rows, t.catalog, t.seen, 2, checkpoint_options(""));
+  EXPECT_EQ(rs.resumed_from, 0);
+  for (size_t i = 0; i < rs.losses.size(); ++i) EXPECT_DOUBLE_EQ(rs.losses[i], rr.losses[i]) << "step " << i;
+  auto a = trained_weights(straight), b = trained_weights(resumed);
+  ASSERT_EQ(a.size(), b.size());
+  for (auto& [k, v] : a) EXPECT_TRUE(torch::equal(v, b.at(k))) << k;
+
+  // A checkpoint of other settings is refused, naming them.
+  auto other = checkpoint_options(ckpt);
+  other.lr = 5e-3;
+  TmfModel m3 = make_model(t, AblationLevel::Cma);
+  EXPECT_THROW(tune_tmf(m3, t.rows, t.catalog, t.seen, 2, other), Error);
 }

@@ -1,0 +1,177 @@
+// End to end on a tiny generated world: `tmf ablate`'s four levels trained (tiny settings) with
+// shared stages and evaluated, runs stored; then the inference API on the full model: prompt with
+// placeholders, scores, attention rows summing to 1, new items embedded on the fly, clear errors.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "data/candidates.h"
+#include "data/image.h"
+#include "data/split.h"
+#include "eval/ablation.h"
+#include "eval/eval_runs.h"
+#include "tmf/inference.h"
+#include "util/error.h"
+#include "world/generate.h"
+#include "world/world_spec.h"
+
+using namespace tmf;
+namespace fs = std::filesystem;
+
+namespace {
+struct World {
+  std::string dir;
+  std::unique_ptr<Dataset> ds;
+  AblationReport report;
+};
+
+// Built once for the tests below (the four tiny trainings take most of the time).
+World& fixture() {
+  static World* w = [] {
+    auto* w = new World;
+    w->dir = std::string(TMF_BINARY_DIR) + "/test-tmp/ablation";
+    fs::remove_all(w->dir);
+    fs::create_directories(w->dir);
+    w->ds = std::make_unique<Dataset>(Dataset::create(w->dir + "/w.tmfdb", "w"));
+    world::GenerateOptions g;
+    g.seed = 11;
+    g.items = 60;
+    g.users = 40;
+    world::generate_world(world::load_world_spec(std::string(TMF_SOURCE_DIR) + "/data/worlds/pets.json"), g, *w->ds);
+    make_split(*w->ds, SplitOptions{});
+    make_candidates(*w->ds, CandidateOptions{});
+    AblationOptions o;
+    o.pipeline = PipelineOptions::tiny();
+    o.limit = 4;
+    o.eval.max_new_tokens = 12;
+    w->report = run_ablation(*w->ds, w->dir + "/ablate", o);
+    return w;
+  }();
+  return *w;
+}
+}  // namespace
+
+TEST(Ablation, EveryLevelTrainsEvaluatesAndIsStored) {
+  World& w = fixture();
+  ASSERT_EQ(w.report.cells.size(), 8u);  // 4 levels x (constrained, free)
+  for (const auto& c : w.report.cells) {
+    EXPECT_EQ(c.stats.n, 4);
+    if (c.decode == "constrained") EXPECT_EQ(c.stats.valid_ratio(), 1.0) << level_name(c.level);
+    EXPECT_TRUE(fs::exists(c.package_dir + "/tmf.json"));
+  }
+  // The four levels share the seed's stages: one backbone, one CLIP, one MBHT.
+  EXPECT_TRUE(fs::exists(w.dir + "/ablate/seed-42/stages/backbone/model.safetensors"));
+  EXPECT_FALSE(fs::exists(w.dir + "/ablate/seed-42/cma.stages"));
+  auto runs = list_eval_runs(*w.ds, "tmf");
+  ASSERT_EQ(runs.size(), 8u);
+  EXPECT_EQ(runs[0].level, "text");
+  EXPECT_EQ(runs[7].level, "cma");
+  const std::string md = w.report.markdown();
+  EXPECT_NE(md.find("| + CMA (full TMF) |"), std::string::npos) << md;
+  EXPECT_NE(md.find("ValidRatio (free)"), std::string::npos) << md;
+  // A second run reuses the packages: nothing is retrained.
+  AblationOptions o;
+  o.pipeline = PipelineOptions::tiny();
+  o.levels = {AblationLevel::Cma};
+  o.decodes = {"constrained"};
+  o.limit = 4;
+  auto again = run_ablation(*w.ds, w.dir + "/ablate", o);
+  ASSERT_EQ(again.cells.size(), 1u);
+  EXPECT_EQ(again.cells[0].train_seconds, 0.0);
+  const AblationCell& first = w.report.cells[6];  // cma, constrained
+  ASSERT_EQ(first.level, AblationLevel::Cma);
+  ASSERT_EQ(first.decode, "constrained");
+  EXPECT_EQ(again.cells[0].stats.n_hit, first.stats.n_hit);  // same package, same answers
+}
+
+TEST(Inference, FullModelExplainsItsAnswer) {
+  World& w = fixture();
+  const std::string pkg = w.dir + "/ablate/seed-42/cma";
+  auto session = InferenceSession::open(pkg, *w.ds, "cpu");
+  EXPECT_EQ(session->summary().level, "cma");
+  EXPECT_TRUE(session->summary().can_embed_new_items);
+  auto ex = stored_examples(*w.ds, "default", "default", "test", 1).at(0);
+  InferenceRequest rq;
+  rq.history_items = ex.history_items;
+  rq.history_behaviors = ex.history_behaviors;
+  rq.target_behavior = ex.target_behavior;
+  rq.candidates = ex.candidates;
+  rq.expected = ex.truth;
+  rq.max_new_tokens = 12;
+  InferenceResult r = session->run(rq);
+  EXPECT_EQ(r.task, "hard");
+  EXPECT_NE(r.prompt_text.find("[MT_i]"), std::string::npos);
+  EXPECT_NE(r.prompt_text.find("[MT_b]"), std::string::npos);
+  int item_tokens = 0;
+  for (const auto& p : r.prompt.parts)
+    if (p.is_placeholder && p.ref.kind == PlaceholderRef::Kind::HistoryItem) ++item_tokens;
+  EXPECT_EQ(item_tokens, int(rq.history_items.size()));
+  ASSERT_EQ(r.candidate_probs.size(), rq.candidates.size());
+  double total = 0;
+  for (double p : r.candidate_probs) total += p;
+  EXPECT_NEAR(total, 1.0, 1e-6);
+  ASSERT_EQ(r.attention.size(), 3u);  // amsa, cma_ext, cma_img
+  const int64_t T = int64_t(rq.history_items.size());
+  for (const auto& m : r.attention) {
+    EXPECT_EQ(m.rows, T);
+    EXPECT_EQ(m.cols, T);
+    EXPECT_EQ(m.heads, 2);
+    for (int64_t h = 0; h < m.heads; ++h)
+      for (int64_t i = 0; i < T; ++i) {
+        double s = 0;
+        for (int64_t k = 0; k < T; ++k) s += m.at(h, i, k);
+        EXPECT_NEAR(s, 1.0, 1e-4) << m.name << " head " << h << " row " << i;
+      }
+  }
+  EXPECT_GT(r.timings.total_ms, 0);
+  EXPECT_NE(inference_result_json(r).find("\"cma_img\""), std::string::npos);
+
+  // Constrained decoding always names a candidate; likelihood picks the most probable one.
+  rq.decode = "constrained";
+  EXPECT_TRUE(session->run(rq).valid);
+  rq.decode = "likelihood";
+  InferenceResult lr = session->run(rq);
+  ASSERT_TRUE(lr.valid);
+  for (double p : lr.candidate_probs) EXPECT_LE(p, lr.candidate_probs[size_t(lr.matched)] + 1e-12);
+
+  // A new item with its own image and text, in the history and among the candidates.
+  RgbImage img;
+  img.width = img.height = 24;
+  img.rgb.assign(24 * 24 * 3, 200);
+  NewItem n;
+  n.id = -1;
+  n.name = "Glowing Test Collar";
+  n.text = "a bright collar for night walks";
+  n.image = encode_png(img);
+  rq.new_items = {n};
+  rq.history_items.push_back(-1);
+  rq.history_behaviors.push_back(rq.history_behaviors.back());
+  rq.candidates.push_back(-1);
+  rq.decode = "constrained";
+  InferenceResult nr = session->run(rq);
+  EXPECT_EQ(nr.candidate_names.back(), "Glowing Test Collar");
+  EXPECT_EQ(nr.attention[0].rows, T + 1);
+  EXPECT_NE(nr.prompt_text.find("Glowing Test Collar"), std::string::npos);
+  // The new item is gone afterwards: the model's features are unchanged.
+  rq.new_items.clear();
+  EXPECT_THROW(session->run(rq), Error);
+
+  // Clear errors for bad requests.
+  InferenceRequest bad = InferenceRequest{};
+  EXPECT_THROW(session->run(bad), Error);
+  bad.history_items = {ex.history_items[0]};
+  bad.history_behaviors = {999};
+  bad.candidates = ex.candidates;
+  bad.target_behavior = ex.target_behavior;
+  try {
+    session->run(bad);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("999"), std::string::npos) << e.what();
+  }
+  // A package for another dataset is refused.
+  Dataset other = Dataset::create(w.dir + "/other.tmfdb", "other");
+  other.set_behaviors({"view", "buy"}, "buy");
+  EXPECT_THROW(InferenceSession::open(pkg, other, "cpu"), Error);
+}
