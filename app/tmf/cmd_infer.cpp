@@ -127,10 +127,10 @@ void print_text(const InferenceResult& r) {
                 int(c) == r.expected ? "  (expected)" : "");
   for (const auto& m : r.attention) {
     auto mean = m.head_mean();
-    std::printf("\n%s attention (mean of %lld heads; rows attend to columns, history steps 1..%lld):\n", m.name.c_str(),
-                (long long)m.heads, (long long)m.cols);
+    std::printf("\n%s attention (mean of %lld heads; rows attend to columns, history steps %lld..%lld):\n",
+                m.name.c_str(), (long long)m.heads, (long long)r.history_offset + 1, (long long)(r.history_offset + m.cols));
     for (int64_t i = 0; i < m.rows; ++i) {
-      std::printf("  %3lld |", (long long)i + 1);
+      std::printf("  %3lld |", (long long)(r.history_offset + i + 1));
       for (int64_t k = 0; k < m.cols; ++k) std::printf(" %.2f", mean[size_t(i * m.cols + k)]);
       std::printf("\n");
     }

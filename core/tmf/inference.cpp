@@ -118,6 +118,7 @@ std::unique_ptr<InferenceSession> InferenceSession::open(const std::string& pack
   s.package_dir = package_dir;
   s.level = level_name(model.level());
   s.fusion_heads = model.heads()->fusion->cfg.heads;
+  s.max_history = model.max_history();
   s.dataset_name = impl->pkg->info.dataset_name;
   s.backbone = impl->pkg->info.backbone_reference.empty() ? "in package" : impl->pkg->info.backbone_reference;
   for (auto& p : model.llm()->parameters()) s.parameters += p.numel();
@@ -169,6 +170,8 @@ InferenceResult InferenceSession::run(const InferenceRequest& rq, const Progress
   r.decode = rq.decode;
   r.expected = rq.expected;
   r.level = level_name(model.level());
+  if (model.max_history() > 0 && int64_t(rq.history_items.size()) > model.max_history())
+    r.history_offset = int64_t(rq.history_items.size()) - model.max_history();
   r.device = impl_->summary.device;
   torch::NoGradGuard ng;
   model.llm()->eval();
@@ -252,6 +255,7 @@ std::string inference_result_json(const InferenceResult& r, int indent) {
   j["device"] = r.device;
   j["prompt"] = r.prompt_text;
   j["prompt_tokens"] = r.prompt_tokens;
+  j["history_offset"] = r.history_offset;
   nlohmann::json parts = nlohmann::json::array();
   for (const auto& p : r.prompt.parts) {
     if (!p.is_placeholder) {

@@ -41,7 +41,8 @@ struct InferenceRequest {
 };
 
 // One attention weight tensor (heads, rows, cols), row-major; each row sums to 1 over the
-// sequence's items. Rows and columns are the history steps, oldest first.
+// sequence's items. Rows and columns are the history steps the model saw, oldest first: steps
+// history_offset .. n-1 of the request (InferenceResult::history_offset).
 struct AttentionMap {
   std::string name;  // "amsa" (W_att, Eq. 6), "cma_ext" (W_ext, Eq. 7), "cma_img" (W_image, Eq. 8)
   int64_t heads = 0, rows = 0, cols = 0;
@@ -75,6 +76,8 @@ struct InferenceResult {
   std::vector<double> candidate_scores;
   std::vector<double> candidate_probs;
   std::vector<AttentionMap> attention;  // empty for levels without item tokens (text, behavior)
+  int64_t history_offset = 0;           // oldest request steps left out of the prompt (the model's
+                                        // prompts keep the last ModelSummary::max_history steps)
   std::string device;
   InferenceTimings timings;
 };
@@ -83,6 +86,7 @@ struct ModelSummary {
   std::string package_dir;
   std::string level;
   int64_t fusion_heads = 0;
+  int64_t max_history = 0;   // history steps a prompt keeps (the last ones); 0 = all
   std::string dataset_name;
   std::string backbone;      // "in package" or the referenced checkpoint
   int64_t parameters = 0;    // backbone + heads

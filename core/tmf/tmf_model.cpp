@@ -115,9 +115,23 @@ void TmfModel::to(torch::Device device) {
 
 torch::Device TmfModel::device() const { return llm_->device(); }
 
-TmfBatch TmfModel::build(const std::vector<TmfExample>& examples, Task task, const std::vector<int>& templates,
+TmfBatch TmfModel::build(const std::vector<TmfExample>& all_examples, Task task, const std::vector<int>& templates,
                          bool with_answer) {
-  TMF_CHECK(!examples.empty(), "empty batch");
+  TMF_CHECK(!all_examples.empty(), "empty batch");
+  // The last max_history_ steps of each history.
+  std::vector<TmfExample> trimmed;
+  if (max_history_ > 0)
+    for (const auto& ex : all_examples)
+      if (int64_t(ex.history_items.size()) > max_history_) {
+        trimmed = all_examples;
+        for (auto& t : trimmed) {
+          const size_t n = t.history_items.size(), keep = std::min<size_t>(n, size_t(max_history_));
+          t.history_items.erase(t.history_items.begin(), t.history_items.begin() + long(n - keep));
+          t.history_behaviors.erase(t.history_behaviors.begin(), t.history_behaviors.begin() + long(n - keep));
+        }
+        break;
+      }
+  const std::vector<TmfExample>& examples = trimmed.empty() ? all_examples : trimmed;
   TMF_CHECK(templates.size() == examples.size(), templates.size(), " templates for ", examples.size(), " examples");
   TMF_CHECK(int(task) <= int(hardest_task(level_)), "task ", task_name(task), " needs more than ablation level ",
             level_name(level_));

@@ -81,6 +81,10 @@ class TmfModel {
   ItemFeatures& mutable_features() { return features_; }
   NameBook& mutable_names() { return names_; }
   AblationLevel level() const { return level_; }
+  // Prompts (and the fusion module) see at most the last `n` history steps (0 = all): long
+  // histories make prompts slow and dilute what a small backbone can attend to.
+  void set_max_history(int64_t n) { max_history_ = n; }
+  int64_t max_history() const { return max_history_; }
   int item_token() const { return item_token_; }
   int behavior_token() const { return behavior_token_; }
   std::vector<int64_t> banned_ids() const;
@@ -95,6 +99,7 @@ class TmfModel {
   AblationLevel level_;
   TmfHeads heads_{nullptr};
   int item_token_ = -1, behavior_token_ = -1;
+  int64_t max_history_ = 0;
 };
 
 }  // namespace tmf

@@ -35,6 +35,7 @@ void save_package(TmfModel& model, const std::string& dir, const PackageInfo& in
     m["version"] = kVersion;
     m["level"] = level_name(model.level());
     m["fusion_heads"] = model.heads()->fusion->cfg.heads;
+    m["max_history"] = model.max_history();
     m["dataset"] = {{"name", info.dataset_name}, {"content_hash", info.dataset_hash}};
     m["backbone"] = info.backbone_reference.empty() ? nlohmann::json("backbone")
                                                     : nlohmann::json(info.backbone_reference);
@@ -101,6 +102,7 @@ LoadedPackage load_package(const std::string& dir, const NameBook& names, const 
   ItemFeatures feats = ItemFeatures::load(dir + "/features.safetensors");
   TmfModel model(llm, std::move(tok), std::move(feats), names, parse_level(m.value("level", std::string("cma"))),
                  m.value("fusion_heads", int64_t(1)));
+  model.set_max_history(m.value("max_history", int64_t(0)));
   // Heads: every parameter must be in the file with its shape.
   auto saved = st::load_all(dir + "/heads.safetensors");
   {

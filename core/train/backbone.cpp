@@ -33,6 +33,11 @@ std::vector<std::string> backbone_corpus(const Dataset& ds, const BackboneOption
   for (int p = 0; p < o.prompts; ++p) {
     const SplitRow& row = rows[rng.below(rows.size())];
     TmfExample ex = training_example(row, target, catalog, seen[row.user_id], negatives, rng);
+    if (o.prompt_history > 0 && int64_t(ex.history_items.size()) > o.prompt_history) {
+      const long drop = long(ex.history_items.size()) - long(o.prompt_history);
+      ex.history_items.erase(ex.history_items.begin(), ex.history_items.begin() + drop);
+      ex.history_behaviors.erase(ex.history_behaviors.begin(), ex.history_behaviors.begin() + drop);
+    }
     HybridPrompt prompt = build_prompt(prompt_input(ex, names), Task::Easy, int(rng.below(kNumPromptTemplates)));
     corpus.push_back(prompt.render() + " " + names.item(row.target_item_id));
   }

@@ -22,6 +22,7 @@ struct BackboneOptions {
   double lr = 1e-3;
   uint64_t seed = 42;
   int prompts = 2000;        // text-only prompts (with answers) in the corpus
+  int64_t prompt_history = 10;  // history steps in those prompts (the last ones; 0 = all), as in tuning
   std::string split = "default";
 };
 

@@ -82,6 +82,7 @@ PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const Pip
   BackboneOptions bo = o.backbone;
   bo.split = o.split;
   bo.seed = o.seed;
+  bo.prompt_history = o.prompt_history;
   const std::string tokenizer = stages + "/tokenizer.model", backbone = stages + "/backbone";
   if (!fs::exists(backbone + "/model.safetensors") || !fs::exists(tokenizer)) {
     BackboneResult br = build_backbone(backbone_corpus(ds, bo), bo, stages, progress);
@@ -120,6 +121,7 @@ PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const Pip
   torch::manual_seed(o.seed);
   add_lora(*llm, o.lora);
   TmfModel model(llm, Tokenizer::load(tokenizer), std::move(feats), NameBook::of(ds), o.level, o.fusion_heads);
+  model.set_max_history(o.prompt_history);
   auto rows = training_rows(ds, o.split);
   std::vector<int64_t> catalog;
   for (auto& [id, row] : model.features().item_row) catalog.push_back(id);
@@ -142,6 +144,7 @@ PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const Pip
                    {"seed", o.seed},
                    {"level", level_name(o.level)},
                    {"fusion_heads", o.fusion_heads},
+                   {"prompt_history", o.prompt_history},
                    {"lora", {{"r", o.lora.r}, {"alpha", o.lora.alpha}, {"dropout", o.lora.dropout}}},
                    {"tune", {{"steps", to.steps}, {"t1_fraction", to.t1_fraction}, {"batch", to.batch},
                              {"grad_accum", to.grad_accum}, {"lr", to.lr}, {"negatives", to.negatives}}},

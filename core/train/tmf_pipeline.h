@@ -26,6 +26,7 @@ struct PipelineOptions {
   std::string candidates = "default";  // validation candidates for MBHT early stopping
   AblationLevel level = AblationLevel::Cma;
   int64_t fusion_heads = 2;
+  int64_t prompt_history = 10;         // history steps in prompts (TmfModel::set_max_history; 0 = all)
   BackboneOptions backbone;
   ItemEncoderOptions encoders;
   MbhtConfig mbht;                     // n_items etc. are filled from the dataset
