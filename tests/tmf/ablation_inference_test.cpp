@@ -106,13 +106,17 @@ TEST(Inference, FullModelExplainsItsAnswer) {
   int item_tokens = 0;
   for (const auto& p : r.prompt.parts)
     if (p.is_placeholder && p.ref.kind == PlaceholderRef::Kind::HistoryItem) ++item_tokens;
-  EXPECT_EQ(item_tokens, int(rq.history_items.size()));
+  // The prompt keeps the last max_history steps (10 by default).
+  const int64_t n = int64_t(rq.history_items.size()), keep = session->summary().max_history;
+  ASSERT_EQ(keep, 10);
+  EXPECT_EQ(r.history_offset, std::max<int64_t>(0, n - keep));
+  const int64_t T = n - r.history_offset;
+  EXPECT_EQ(item_tokens, int(T));
   ASSERT_EQ(r.candidate_probs.size(), rq.candidates.size());
   double total = 0;
   for (double p : r.candidate_probs) total += p;
   EXPECT_NEAR(total, 1.0, 1e-6);
   ASSERT_EQ(r.attention.size(), 3u);  // amsa, cma_ext, cma_img
-  const int64_t T = int64_t(rq.history_items.size());
   for (const auto& m : r.attention) {
     EXPECT_EQ(m.rows, T);
     EXPECT_EQ(m.cols, T);
@@ -139,19 +143,20 @@ TEST(Inference, FullModelExplainsItsAnswer) {
   RgbImage img;
   img.width = img.height = 24;
   img.rgb.assign(24 * 24 * 3, 200);
-  NewItem n;
-  n.id = -1;
-  n.name = "Glowing Test Collar";
-  n.text = "a bright collar for night walks";
-  n.image = encode_png(img);
-  rq.new_items = {n};
+  NewItem fresh;
+  fresh.id = -1;
+  fresh.name = "Glowing Test Collar";
+  fresh.text = "a bright collar for night walks";
+  fresh.image = encode_png(img);
+  rq.new_items = {fresh};
   rq.history_items.push_back(-1);
   rq.history_behaviors.push_back(rq.history_behaviors.back());
   rq.candidates.push_back(-1);
   rq.decode = "constrained";
   InferenceResult nr = session->run(rq);
   EXPECT_EQ(nr.candidate_names.back(), "Glowing Test Collar");
-  EXPECT_EQ(nr.attention[0].rows, T + 1);
+  EXPECT_EQ(nr.attention[0].rows, std::min(T + 1, keep));
+  EXPECT_EQ(nr.history_offset, n + 1 - nr.attention[0].rows);
   EXPECT_NE(nr.prompt_text.find("Glowing Test Collar"), std::string::npos);
   // The new item is gone afterwards: the model's features are unchanged.
   rq.new_items.clear();
