@@ -136,6 +136,62 @@ CREATE TABLE embeddings (
   PRIMARY KEY (encoder, version, key)
 );
 )SQL",
+    // v3: blind human rating studies (paper §5.4): sampled sequences, recommendation sources and
+    // their recommendations, raters, and one rating per (rater, sequence, recommended item) so that
+    // identical recommendations of two sources are rated once and credited to both.
+    R"SQL(
+CREATE TABLE rating_studies (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  split TEXT NOT NULL,                    -- split whose test rows were sampled
+  candidates TEXT NOT NULL,               -- candidate set that model sources choose from
+  n_sequences INTEGER NOT NULL,           -- asked for (fewer when the split has fewer rows)
+  seed INTEGER NOT NULL,                  -- sampling and per-rater order
+  settings TEXT NOT NULL DEFAULT '{}',
+  created TEXT NOT NULL
+);
+CREATE TABLE rating_sequences (
+  id INTEGER PRIMARY KEY,
+  study_id INTEGER NOT NULL REFERENCES rating_studies(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,              -- order of the sample
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  split_row_id INTEGER REFERENCES split_rows(id) ON DELETE SET NULL,
+  history TEXT NOT NULL,                  -- event ids, oldest first, comma-separated (frozen)
+  UNIQUE (study_id, user_id)
+);
+CREATE TABLE rating_sources (             -- never shown to raters
+  id INTEGER PRIMARY KEY,
+  study_id INTEGER NOT NULL REFERENCES rating_studies(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,                     -- 'tmf' | 'baseline' | 'csv'
+  origin TEXT NOT NULL DEFAULT '',        -- package folder, CSV path, baseline settings
+  created TEXT NOT NULL,
+  UNIQUE (study_id, name)
+);
+CREATE TABLE rating_recommendations (
+  source_id INTEGER NOT NULL REFERENCES rating_sources(id) ON DELETE CASCADE,
+  sequence_id INTEGER NOT NULL REFERENCES rating_sequences(id) ON DELETE CASCADE,
+  item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+  PRIMARY KEY (source_id, sequence_id)
+);
+CREATE INDEX rating_recommendations_by_sequence ON rating_recommendations(sequence_id, item_id);
+CREATE TABLE rating_raters (
+  id INTEGER PRIMARY KEY,
+  study_id INTEGER NOT NULL REFERENCES rating_studies(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,                     -- name or code
+  UNIQUE (study_id, name)
+);
+CREATE TABLE ratings (
+  id INTEGER PRIMARY KEY,
+  rater_id INTEGER NOT NULL REFERENCES rating_raters(id) ON DELETE CASCADE,
+  sequence_id INTEGER NOT NULL REFERENCES rating_sequences(id) ON DELETE CASCADE,
+  item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+  score INTEGER CHECK (score IS NULL OR score BETWEEN 1 AND 5),  -- NULL: skipped
+  origin TEXT NOT NULL DEFAULT 'app',     -- 'app' or 'import:<file>'
+  updated TEXT NOT NULL,
+  UNIQUE (rater_id, sequence_id, item_id)
+);
+)SQL",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion, "one migration per version");
 

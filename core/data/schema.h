@@ -9,7 +9,7 @@ class Db;
 
 namespace tmf {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 constexpr const char* kApplicationId = "TMF Studio dataset";
 
 // Migrates db from its version to kSchemaVersion. Throws tmf::Error for newer or foreign files.

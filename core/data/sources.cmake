@@ -9,6 +9,7 @@ list(APPEND TMF_BASE_SOURCES
   data/split.cpp
   data/candidates.cpp
   data/stats.cpp
+  data/case_study.cpp
 )
 list(APPEND TMF_BASE_SOURCES
   data/importers/record_reader.cpp
