@@ -1,0 +1,244 @@
+// Shared trainer of the ranking baselines: Adam, per-epoch validation HR@1, early stopping.
+#include "baselines/ranking_trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+#include "util/error.h"
+#include "util/rng.h"
+
+namespace tmf {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+std::vector<torch::Tensor> snapshot(RankingNetImpl& net) {
+  std::vector<torch::Tensor> s;
+  for (const auto& p : net.parameters()) s.push_back(p.detach().clone());
+  return s;
+}
+
+void restore(RankingNetImpl& net, const std::vector<torch::Tensor>& s) {
+  torch::NoGradGuard no_grad;
+  auto ps = net.parameters();
+  for (size_t i = 0; i < ps.size(); ++i) ps[i].copy_(s[i]);
+}
+
+torch::Device device_of(RankingNetImpl& net) {
+  auto ps = net.parameters();
+  return ps.empty() ? torch::Device(torch::kCPU) : ps[0].device();
+}
+}  // namespace
+
+int64_t RankVocab::user_row(int64_t user_id) const {
+  auto it = user_index_.find(user_id);
+  return it == user_index_.end() ? 0 : it->second;
+}
+
+void RankVocab::build_index() {
+  ids.build_index();
+  user_index_.clear();
+  for (size_t i = 0; i < user_ids.size(); ++i) user_index_[user_ids[i]] = int64_t(i) + 1;
+}
+
+RankVocab make_rank_vocab(const Dataset& ds) {
+  RankVocab v;
+  v.ids = make_mbht_vocab(ds);
+  v.user_ids = ds.user_ids();
+  v.build_index();
+  return v;
+}
+
+RankDims rank_dims(const RankVocab& v, int64_t max_len) {
+  TMF_CHECK(max_len >= 1, "max_len must be at least 1, got ", max_len);
+  RankDims d;
+  d.n_items = int64_t(v.ids.item_ids.size());
+  d.n_behaviors = int64_t(v.ids.behavior_ids.size());
+  d.n_users = int64_t(v.user_ids.size());
+  d.target_behavior = v.ids.target_behavior_row();
+  d.max_len = max_len;
+  return d;
+}
+
+RankInput encode_rank_input(const RankVocab& v, int64_t L, const std::vector<const SplitRow*>& rows) {
+  const int64_t B = int64_t(rows.size());
+  RankInput in{torch::zeros({B}, torch::kInt64), torch::zeros({B, L}, torch::kInt64),
+               torch::zeros({B, L}, torch::kInt64), torch::zeros({B, L}, torch::kBool)};
+  auto ua = in.users.accessor<int64_t, 1>();
+  auto ia = in.items.accessor<int64_t, 2>();
+  auto ba = in.behaviors.accessor<int64_t, 2>();
+  auto va = in.valid.accessor<bool, 2>();
+  for (int64_t b = 0; b < B; ++b) {
+    const SplitRow& r = *rows[size_t(b)];
+    ua[b] = v.user_row(r.user_id);
+    const int64_t n = std::min<int64_t>(int64_t(r.history.size()), L);
+    for (int64_t j = 0; j < n; ++j) {
+      const Event& e = r.history[r.history.size() - size_t(n) + size_t(j)];
+      ia[b][L - n + j] = v.ids.item_row(e.item_id);
+      ba[b][L - n + j] = v.ids.behavior_row(e.behavior_id);
+      va[b][L - n + j] = true;
+    }
+  }
+  return in;
+}
+
+BehaviorGraph build_behavior_graph(const Dataset& ds, const RankVocab& v, const std::string& split) {
+  std::map<int64_t, int64_t> cut;  // user -> first event id excluded
+  for (const auto& r : load_split_rows(ds, split, "test")) cut[r.user_id] = r.target_event_id;
+  for (const auto& r : load_split_rows(ds, split, "valid")) cut[r.user_id] = r.target_event_id;
+  const size_t NB = v.ids.behavior_ids.size();
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> edges(NB);
+  ds.for_each_user_events([&](int64_t user, const std::vector<Event>& events) {
+    auto it = cut.find(user);
+    const int64_t u = v.user_row(user);
+    if (u == 0) return;
+    for (const Event& e : events) {
+      if (it != cut.end() && e.id == it->second) break;
+      edges[size_t(v.ids.behavior_row(e.behavior_id) - 1)].emplace_back(u, v.ids.item_row(e.item_id));
+    }
+  });
+  BehaviorGraph g;
+  for (auto& es : edges) {
+    std::sort(es.begin(), es.end());
+    es.erase(std::unique(es.begin(), es.end()), es.end());
+    std::vector<int64_t> us, is;
+    for (auto& [u, i] : es) {
+      us.push_back(u);
+      is.push_back(i);
+    }
+    g.users.push_back(torch::tensor(us, torch::kInt64));
+    g.items.push_back(torch::tensor(is, torch::kInt64));
+  }
+  return g;
+}
+
+nlohmann::json RankTrainResult::summary() const {
+  nlohmann::json curve = nlohmann::json::array();
+  for (const auto& e : epochs) curve.push_back({{"epoch", e.epoch}, {"loss", e.loss}, {"valid_hr1", e.valid_hr1}});
+  return {{"epochs_run", int64_t(epochs.size())}, {"best_epoch", best_epoch}, {"best_valid_hr1", best_valid_hr1},
+          {"train_examples", train_examples},    {"seconds", seconds},        {"curve", curve}};
+}
+
+bool is_rank_hit(const std::vector<float>& s, int truth) {
+  TMF_CHECK(truth >= 0 && size_t(truth) < s.size(), "truth position ", truth, " outside ", s.size(), " candidates");
+  for (size_t j = 0; j < s.size(); ++j)
+    if (int(j) != truth && !(s[size_t(truth)] > s[j])) return false;  // ties and NaN count against
+  return true;
+}
+
+std::vector<std::vector<float>> score_ranking_net(RankingNetImpl& net, const RankVocab& v, const RankDims& d,
+                                                  const std::vector<const SplitRow*>& rows,
+                                                  const std::vector<std::vector<int64_t>>& candidates) {
+  TMF_CHECK(rows.size() == candidates.size(), "score: ", rows.size(), " rows but ", candidates.size(),
+            " candidate lists");
+  std::vector<std::vector<float>> out(rows.size());
+  if (rows.empty()) return out;
+  torch::NoGradGuard no_grad;
+  const bool was_training = net.is_training();
+  net.eval();
+  RankInput in = encode_rank_input(v, d.max_len, rows).to(device_of(net));
+  torch::Tensor s = net.scores(in).to(torch::kCPU, torch::kFloat32).contiguous();  // (B, N)
+  if (was_training) net.train();
+  auto sa = s.accessor<float, 2>();
+  for (size_t b = 0; b < rows.size(); ++b)
+    for (int64_t item : candidates[b]) out[b].push_back(sa[int64_t(b)][v.ids.item_row(item) - 1]);
+  return out;
+}
+
+RankEval evaluate_ranking_net(RankingNetImpl& net, const RankVocab& v, const RankDims& d, const RankRows& rows,
+                              int64_t batch_size) {
+  RankEval ev;
+  for (size_t at = 0; at < rows.rows.size(); at += size_t(batch_size)) {
+    const size_t end = std::min(rows.rows.size(), at + size_t(batch_size));
+    std::vector<const SplitRow*> rs;
+    std::vector<std::vector<int64_t>> cs;
+    for (size_t i = at; i < end; ++i) {
+      rs.push_back(&rows.rows[i]);
+      cs.push_back(rows.candidates[i].items);
+    }
+    auto scores = score_ranking_net(net, v, d, rs, cs);
+    for (size_t i = at; i < end; ++i) {
+      ev.rows++;
+      ev.hits += is_rank_hit(scores[i - at], rows.candidates[i].truth_pos);
+    }
+  }
+  return ev;
+}
+
+RankTrainResult train_ranking_net(RankingNetImpl& net, const RankVocab& v, const RankDims& d, const Dataset& ds,
+                                  const RankTrainOptions& o, const Progress& progress,
+                                  const std::function<void(const RankEpoch&)>& on_epoch) {
+  TMF_CHECK(o.epochs >= 1, "epochs must be at least 1, got ", o.epochs);
+  TMF_CHECK(o.batch_size >= 1, "batch_size must be positive, got ", o.batch_size);
+  TMF_CHECK(o.learning_rate > 0, "learning_rate must be positive, got ", o.learning_rate);
+  TMF_CHECK(o.patience >= 0, "patience must be >= 0, got ", o.patience);
+  const auto t_start = Clock::now();
+  const std::vector<SplitRow> rows = training_rows(ds, o.split);
+  TMF_CHECK(!rows.empty(), "split '", o.split, "' of ", ds.path(), " has no training examples");
+  std::vector<const SplitRow*> ptrs;
+  std::vector<int64_t> target_rows;
+  for (const auto& r : rows) {
+    ptrs.push_back(&r);
+    target_rows.push_back(v.ids.item_row(r.target_item_id));
+  }
+  const RankInput all = encode_rank_input(v, d.max_len, ptrs);
+  const torch::Tensor targets = torch::tensor(target_rows, torch::kInt64);
+  const RankRows valid_rows = load_rank_rows(ds, o.split, o.candidates, "valid");
+  const torch::Device dev = device_of(net);
+
+  torch::optim::Adam optim(net.parameters(), torch::optim::AdamOptions(o.learning_rate));
+  torch::manual_seed(o.seed);
+  Rng rng(o.seed ^ 0x72616e6bull);  // "rank"
+  const int64_t R = int64_t(rows.size());
+  const int64_t total_steps = ((R + o.batch_size - 1) / o.batch_size) * o.epochs;
+  RankTrainResult res;
+  res.train_examples = R;
+  std::vector<torch::Tensor> best;
+  int64_t since_best = 0, step = 0;
+  for (int64_t epoch = 1; epoch <= o.epochs; ++epoch) {
+    const auto t0 = Clock::now();
+    net.train();
+    std::vector<int64_t> order(static_cast<size_t>(R));
+    for (int64_t i = 0; i < R; ++i) order[size_t(i)] = i;
+    rng.shuffle(order);
+    double loss_sum = 0;
+    for (int64_t at = 0; at < R; at += o.batch_size) {
+      const int64_t B = std::min(o.batch_size, R - at);
+      torch::Tensor idx = torch::tensor(std::vector<int64_t>(order.begin() + at, order.begin() + at + B));
+      torch::Tensor loss = net.loss(all.index(idx).to(dev), targets.index_select(0, idx).to(dev), rng);
+      optim.zero_grad();
+      loss.backward();
+      optim.step();
+      const double l = loss.item<double>();
+      loss_sum += l * double(B);
+      ++step;
+      char msg[96];
+      std::snprintf(msg, sizeof msg, "epoch %lld loss %.4f", static_cast<long long>(epoch), l);
+      progress.report(o.stage, double(step), double(total_steps), msg);
+    }
+    RankEpoch e;
+    e.epoch = epoch;
+    e.loss = loss_sum / double(R);
+    if (!valid_rows.rows.empty()) e.valid_hr1 = evaluate_ranking_net(net, v, d, valid_rows).hit_rate();
+    e.seconds = since(t0);
+    res.epochs.push_back(e);
+    if (on_epoch) on_epoch(e);
+    if (best.empty() || e.valid_hr1 > res.best_valid_hr1) {
+      res.best_valid_hr1 = e.valid_hr1;
+      res.best_epoch = epoch;
+      best = snapshot(net);
+      since_best = 0;
+    } else if (o.patience > 0 && !valid_rows.rows.empty() && ++since_best >= o.patience) {
+      break;
+    }
+  }
+  if (!valid_rows.rows.empty()) restore(net, best);  // without validation the last epoch is kept
+  net.eval();
+  res.seconds = since(t_start);
+  return res;
+}
+
+}  // namespace tmf

@@ -1,0 +1,17 @@
+# Baselines of TMF paper Table 2 (issue 7): one Recommender interface (recommender.h), the ranking
+# models with their shared trainer, MBHT, LLaRA and the text-only LLM.
+list(APPEND TMF_CORE_SOURCES
+  baselines/recommender.cpp
+  baselines/ranking_net.cpp
+  baselines/ranking_trainer.cpp
+  baselines/ranking_recommender.cpp
+  baselines/transformer_encoder.cpp
+  baselines/gru4rec.cpp
+  baselines/sasrec.cpp
+  baselines/bert4rec.cpp
+  baselines/mbgcn.cpp
+  baselines/mbrec.cpp
+  baselines/mbht_baseline.cpp
+  baselines/text_llm.cpp
+  baselines/llara.cpp
+)
