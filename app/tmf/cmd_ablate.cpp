@@ -3,7 +3,7 @@
 // stored candidate sets, stores every run in the dataset and prints the table (eval/ablation.h).
 //   tmf ablate --dataset FILE --out DIR [--seeds 1,2,3] [--levels text,behavior,amsa,cma]
 //              [--decode constrained,free] [--limit N] [--split default] [--candidates default]
-//              [--size default|tiny] [--steps 300] [--batch 8] [--lr 5e-4] [--warmup-steps 300]
+//              [--size default|demo|tiny] [--steps 300] [--batch 8] [--lr 5e-4] [--warmup-steps 300]
 //              [--clip-steps 300] [--mbht-epochs 20] [--device auto] [--redo] [--json]
 #include <cstdio>
 
@@ -23,9 +23,10 @@ int run_ablate(tmf::cli::Args& a) {
   Dataset ds = Dataset::open(a.req("dataset"));
   const std::string out = a.req("out");
   const std::string size = a.get("size", "default");
-  TMF_CHECK(size == "default" || size == "tiny", "--size must be default or tiny, not '", size, "'");
+  TMF_CHECK(size == "default" || size == "demo" || size == "tiny", "--size must be default, demo or tiny, not '", size,
+            "'");
   AblationOptions o;
-  o.pipeline = size == "tiny" ? PipelineOptions::tiny() : PipelineOptions();
+  o.pipeline = size == "tiny" ? PipelineOptions::tiny() : size == "demo" ? PipelineOptions::demo() : PipelineOptions();
   o.pipeline.split = a.get("split", "default");
   o.candidates = a.get("candidates", "default");
   o.pipeline.candidates = o.candidates;

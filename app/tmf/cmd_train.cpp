@@ -2,7 +2,8 @@
 //   tmf train --dataset FILE --out DIR [--level text|behavior|amsa|cma] [--split default]
 //             [--steps 300] [--batch 8] [--lr 5e-4] [--warmup-steps 300] [--clip-steps 300]
 //             [--mbht-epochs 20] [--seed 42] [--device cpu|cuda] [--redo]
-//             [--size default|tiny]   (tiny: a few-second model for tests and smoke runs)
+//             [--size default|demo|tiny]   (demo: the app's demo model, < 30 min on 2 cores;
+//                                       tiny: a few-second model for tests and smoke runs)
 #include <cstdio>
 
 #include "cli_progress.h"
@@ -18,8 +19,9 @@ int run_train(tmf::cli::Args& a) {
   Dataset ds = Dataset::open(a.req("dataset"));
   const std::string out = a.req("out");
   const std::string size = a.get("size", "default");
-  TMF_CHECK(size == "default" || size == "tiny", "--size must be default or tiny, not '", size, "'");
-  PipelineOptions o = size == "tiny" ? PipelineOptions::tiny() : PipelineOptions();
+  TMF_CHECK(size == "default" || size == "demo" || size == "tiny", "--size must be default, demo or tiny, not '", size,
+            "'");
+  PipelineOptions o = size == "tiny" ? PipelineOptions::tiny() : size == "demo" ? PipelineOptions::demo() : PipelineOptions();
   o.split = a.get("split", "default");
   o.level = parse_level(a.get("level", "cma"));
   o.tune.steps = a.get_int("steps", o.tune.steps);

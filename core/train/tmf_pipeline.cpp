@@ -24,6 +24,16 @@ PipelineOptions::PipelineOptions() {
   tune.train_lm_head = true;
 }
 
+PipelineOptions PipelineOptions::demo() {
+  PipelineOptions o;
+  o.backbone.steps = 200;
+  o.encoders.steps = 150;
+  o.mbht_epochs = 8;
+  o.tune.steps = 300;
+  o.tune.lr = 1e-3;
+  return o;
+}
+
 PipelineOptions PipelineOptions::tiny() {
   PipelineOptions o;
   o.backbone.vocab_size = 500;

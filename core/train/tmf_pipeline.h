@@ -40,6 +40,8 @@ struct PipelineOptions {
   PipelineOptions();
   // A few-second model for tests and smoke runs (1-layer backbone, a handful of steps).
   static PipelineOptions tiny();
+  // The app's demo model: trains on a demo world on 2 CPU cores in under 30 minutes.
+  static PipelineOptions demo();
 };
 
 struct PipelineResult {
