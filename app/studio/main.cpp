@@ -1,8 +1,16 @@
-// tmf-studio: the desktop program. `tmf-studio [DATASET]` opens the dataset given (or none).
+// tmf-studio: the desktop program.
+//   tmf-studio [DATASET] [--model DIR]          the analyst's window: opens the dataset given (or
+//                                               none) and then the model package for it
+//   tmf-studio --rate --study NAME --rater NAME DATASET
+//                                               rater mode of a blind rating study (paper §5.4):
+//                                               only the rating window, nothing names a source
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QMessageBox>
+#include <QObject>
 
-#include "dataset_window.h"
+#include "main_window.h"
+#include "rating/rater_window.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -12,9 +20,42 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription(QStringLiteral("TMF Studio: analyse Triple Modality Fusion recommenders"));
   parser.addHelpOption();
   parser.addPositionalArgument(QStringLiteral("dataset"), QStringLiteral("a .tmfdb dataset to open"));
+  QCommandLineOption model(QStringLiteral("model"), QStringLiteral("a TMF model package to open for the dataset"),
+                           QStringLiteral("DIR"));
+  parser.addOption(model);
+  QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("rater mode: rate a blind study's recommendations"));
+  QCommandLineOption study(QStringLiteral("study"), QStringLiteral("the rating study (rater mode)"), QStringLiteral("NAME"));
+  QCommandLineOption rater(QStringLiteral("rater"), QStringLiteral("the rater's name or code (rater mode)"),
+                           QStringLiteral("NAME"));
+  parser.addOption(rate);
+  parser.addOption(study);
+  parser.addOption(rater);
   parser.process(app);
-  DatasetWindow window;
+  if (parser.isSet(rate)) {
+    if (parser.positionalArguments().isEmpty() || !parser.isSet(study) || !parser.isSet(rater)) {
+      QMessageBox::critical(nullptr, QStringLiteral("TMF Studio"),
+                            QStringLiteral("Rater mode needs a dataset, --study NAME and --rater NAME."));
+      return 2;
+    }
+    RaterWindow w;
+    w.show();  // shows the message itself when the session cannot be opened
+    w.openSession(parser.positionalArguments().first(), parser.value(study), parser.value(rater));
+    return app.exec();
+  }
+  MainWindow window;
   window.show();
-  if (!parser.positionalArguments().isEmpty()) window.openDataset(parser.positionalArguments().first());
+  const QString modelDir = parser.value(model);
+  if (!parser.positionalArguments().isEmpty()) {
+    if (!modelDir.isEmpty()) {
+      QObject::connect(&window, &MainWindow::datasetOpened, &window, [&window, modelDir](bool ok) {
+        static bool once = false;
+        if (ok && !once) window.openModel(modelDir);
+        once = true;
+      });
+    }
+    window.openDataset(parser.positionalArguments().first());
+  } else if (!modelDir.isEmpty()) {
+    window.openModel(modelDir);  // explains that a dataset is needed first
+  }
   return app.exec();
 }

@@ -14,6 +14,7 @@
 #include "data/dataset.h"
 #include "eval/ablation.h"
 #include "llm/device.h"
+#include "pipeline_args.h"
 #include "util/strings.h"
 
 namespace {
@@ -22,21 +23,9 @@ int run_ablate(tmf::cli::Args& a) {
   using namespace tmf;
   Dataset ds = Dataset::open(a.req("dataset"));
   const std::string out = a.req("out");
-  const std::string size = a.get("size", "default");
-  TMF_CHECK(size == "default" || size == "demo" || size == "tiny", "--size must be default, demo or tiny, not '", size,
-            "'");
   AblationOptions o;
-  o.pipeline = size == "tiny" ? PipelineOptions::tiny() : size == "demo" ? PipelineOptions::demo() : PipelineOptions();
-  o.pipeline.split = a.get("split", "default");
-  o.candidates = a.get("candidates", "default");
-  o.pipeline.candidates = o.candidates;
-  o.pipeline.tune.steps = a.get_int("steps", o.pipeline.tune.steps);
-  o.pipeline.tune.batch = a.get_int("batch", o.pipeline.tune.batch);
-  o.pipeline.tune.lr = a.get_double("lr", o.pipeline.tune.lr);
-  o.pipeline.backbone.steps = a.get_int("warmup-steps", o.pipeline.backbone.steps);
-  o.pipeline.encoders.steps = a.get_int("clip-steps", o.pipeline.encoders.steps);
-  o.pipeline.mbht_epochs = a.get_int("mbht-epochs", o.pipeline.mbht_epochs);
-  o.pipeline.device = resolve_device(a.get("device", "auto"));
+  o.pipeline = cli::pipeline_options(a);
+  o.candidates = o.pipeline.candidates;
   const std::string seeds = a.get("seeds", "42"), levels = a.get("levels", "text,behavior,amsa,cma"),
                     decodes = a.get("decode", "constrained,free");
   o.seeds.clear();

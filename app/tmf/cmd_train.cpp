@@ -10,6 +10,7 @@
 #include "command.h"
 #include "data/dataset.h"
 #include "llm/device.h"
+#include "pipeline_args.h"
 #include "train/tmf_pipeline.h"
 
 namespace {
@@ -18,21 +19,8 @@ int run_train(tmf::cli::Args& a) {
   using namespace tmf;
   Dataset ds = Dataset::open(a.req("dataset"));
   const std::string out = a.req("out");
-  const std::string size = a.get("size", "default");
-  TMF_CHECK(size == "default" || size == "demo" || size == "tiny", "--size must be default, demo or tiny, not '", size,
-            "'");
-  PipelineOptions o = size == "tiny" ? PipelineOptions::tiny() : size == "demo" ? PipelineOptions::demo() : PipelineOptions();
-  o.split = a.get("split", "default");
+  PipelineOptions o = cli::pipeline_options(a);
   o.level = parse_level(a.get("level", "cma"));
-  o.tune.steps = a.get_int("steps", o.tune.steps);
-  o.tune.batch = a.get_int("batch", o.tune.batch);
-  o.tune.grad_accum = a.get_int("grad-accum", o.tune.grad_accum);
-  o.tune.lr = a.get_double("lr", o.tune.lr);
-  o.backbone.steps = a.get_int("warmup-steps", o.backbone.steps);
-  o.encoders.steps = a.get_int("clip-steps", o.encoders.steps);
-  o.mbht_epochs = a.get_int("mbht-epochs", o.mbht_epochs);
-  o.seed = uint64_t(a.get_int("seed", 42));
-  o.device = resolve_device(a.get("device", "auto"));
   o.redo = a.flag("redo");
   a.finish();
   init_torch_threads();
@@ -42,6 +30,8 @@ int run_train(tmf::cli::Args& a) {
     std::printf("  backbone warm-up loss %.3f -> %.3f\n", r.warmup_losses.front(), r.warmup_losses.back());
   if (!r.clip_losses.empty()) std::printf("  CLIP loss %.3f -> %.3f\n", r.clip_losses.front(), r.clip_losses.back());
   if (r.mbht_valid_hr1 >= 0) std::printf("  MBHT validation HitRate@1 %.3f\n", r.mbht_valid_hr1);
+  if (r.tune_resumed_from > 0)
+    std::printf("  tuning resumed from its checkpoint at step %lld\n", (long long)r.tune_resumed_from);
   std::printf("  tuning loss %.3f -> %.3f\n", r.tune_losses.front(), r.tune_losses.back());
   return 0;
 }
