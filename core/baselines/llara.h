@@ -6,11 +6,13 @@
 // Prompts are TMF's hybrid prompts (prompt/hybrid_prompt.h) without behavior tokens: behaviors
 // stay in the text, items get [MT_i]. The backbone is TMF's (the pipeline's backbone stage of the
 // same seed, built when missing); LoRA as TMF's pipeline (r 8, alpha 32 on q,k,v,o,gate,up,down).
+// The model is a TmfModel with an ItemTokenSource (tmf/tmf_model.h): TMF's prompts, answer labels,
+// loss and decoding, with the projector's outputs as item tokens and no behavior tokens.
 // Curriculum (LLaRA's): at step s of T a batch is hybrid with probability s / T, else text-only
-// (TMF's easy prompt); the loss is on the answer tokens. Adam with warm-up then cosine to lr/100
-// (train/tmf_tuning.h tuning_lr). Evaluation uses hybrid prompts: free decoding (ValidRatio from
-// answer matching), constrained or likelihood decoding; score() is the summed log-likelihood of each
-// candidate name (+ EOS).
+// (TMF's easy prompt); the loss is on the answer tokens. Tuned by TMF's tuner (train/tmf_tuning.h,
+// CurriculumKind::Llara: Adam, warm-up then cosine to lr/100). Evaluation uses hybrid prompts
+// through evaluate_tmf: free decoding (ValidRatio from answer matching), constrained or likelihood
+// decoding; score() is the summed log-likelihood of each candidate name (+ EOS).
 // Saved as DIR/backbone (HF layout), DIR/llara.safetensors (every backbone and LoRA parameter and
 // the projector, keyed by module path), DIR/tokenizer.model, DIR/sasrec (ranking_recommender.h) and
 // DIR/config.json.

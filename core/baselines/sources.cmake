@@ -12,6 +12,7 @@ list(APPEND TMF_CORE_SOURCES
   baselines/mbgcn.cpp
   baselines/mbrec.cpp
   baselines/mbht_baseline.cpp
+  baselines/tmf_model_recommending.cpp
   baselines/text_llm.cpp
   baselines/llara.cpp
 )

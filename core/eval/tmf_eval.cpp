@@ -14,7 +14,7 @@ EvalResult evaluate_tmf(TmfModel& model, const std::vector<TmfExample>& examples
   auto t0 = std::chrono::steady_clock::now();
   torch::NoGradGuard ng;
   model.llm()->eval();
-  model.heads()->eval();
+  model.set_heads_training(false);
   const Task task = hardest_task(model.level());
   EvalResult res;
   auto names_of = [&](const TmfExample& ex) {

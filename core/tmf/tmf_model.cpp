@@ -99,6 +99,24 @@ TmfModel::TmfModel(Llama llm, Tokenizer tok, ItemFeatures features, NameBook nam
   heads_->to(llm_->device());
 }
 
+TmfModel::TmfModel(Llama llm, Tokenizer tok, NameBook names, ItemTokenSource items)
+    : llm_(std::move(llm)), tok_(std::move(tok)), names_(std::move(names)), level_(AblationLevel::Cma),
+      item_source_(std::move(items)), behavior_tokens_(false) {
+  TMF_CHECK(item_source_.embed && item_source_.module, "an item token source needs a function and its module");
+  item_token_ = tok_.add_special_token(kItemToken);
+  behavior_token_ = tok_.add_special_token(kBehaviorToken);
+  item_source_.module->to(llm_->device());
+}
+
+std::vector<torch::Tensor> TmfModel::head_parameters() const {
+  return heads_ ? heads_->parameters() : item_source_.module->parameters();
+}
+
+void TmfModel::set_heads_training(bool on) {
+  if (heads_) heads_->train(on);
+  if (item_source_.module) item_source_.module->train(on);
+}
+
 std::vector<int64_t> TmfModel::banned_ids() const {
   std::vector<int64_t> out;
   for (int id : tok_.special_ids())
@@ -110,7 +128,8 @@ std::vector<int64_t> TmfModel::banned_ids() const {
 
 void TmfModel::to(torch::Device device) {
   llm_->to(device);
-  heads_->to(device);
+  if (heads_) heads_->to(device);
+  if (item_source_.module) item_source_.module->to(device);
 }
 
 torch::Device TmfModel::device() const { return llm_->device(); }
@@ -145,6 +164,12 @@ TmfBatch TmfModel::build(const std::vector<TmfExample>& all_examples, Task task,
   for (int64_t b = 0; b < B; ++b) {
     const auto& ex = examples[size_t(b)];
     HybridPrompt p = build_prompt(prompt_input(ex, names_), task, templates[size_t(b)]);
+    if (!behavior_tokens_) {  // behaviors stay words
+      std::vector<PromptPart> parts;
+      for (auto& part : p.parts)
+        if (!(part.is_placeholder && part.ref.kind == PlaceholderRef::Kind::Behavior)) parts.push_back(std::move(part));
+      p.parts = std::move(parts);
+    }
     TokenizedPrompt tp = tokenize_prompt(p, tok_, item_token_, behavior_token_);
     auto& r = rows[size_t(b)];
     r.assign(tp.ids.begin(), tp.ids.end());
@@ -218,26 +243,32 @@ TmfBatch TmfModel::build(const std::vector<TmfExample>& all_examples, Task task,
         hid[size_t(b * H + t)] = examples[size_t(b)].history_items[size_t(t)];
         hmask[b][t] = true;
       }
-    auto hrows = features_.item_rows(hid).to(dev);
-    auto img = features_.image.to(dev).index_select(0, hrows).view({B, H, -1});  // (B, H, Di)
-    auto txt = features_.text.to(dev).index_select(0, hrows).view({B, H, -1});   // (B, H, Dt)
-    auto gr = features_.graph.to(dev).index_select(0, hrows).view({B, H, -1});   // (B, H, Dg)
-    batch.fusion = heads_->fusion(img, txt, gr, hmask.to(dev));
-    auto hist_tokens = heads_->item_adaptor(batch.fusion.items);                  // (B, H, C)
-    // Candidates: each as a sequence of one.
     std::vector<int64_t> cid;
     std::vector<int64_t> cstart(static_cast<size_t>(B));
     for (int64_t b = 0; b < B; ++b) {
       cstart[size_t(b)] = int64_t(cid.size());
       cid.insert(cid.end(), examples[size_t(b)].candidates.begin(), examples[size_t(b)].candidates.end());
     }
-    auto crows = features_.item_rows(cid).to(dev);
-    auto n = int64_t(cid.size());
-    auto cf = heads_->fusion(features_.image.to(dev).index_select(0, crows).view({n, 1, -1}),
-                             features_.text.to(dev).index_select(0, crows).view({n, 1, -1}),
-                             features_.graph.to(dev).index_select(0, crows).view({n, 1, -1}),
-                             torch::ones({n, 1}, torch::TensorOptions().dtype(torch::kBool).device(dev)));
-    auto cand_tokens = heads_->item_adaptor(cf.items.squeeze(1));  // (n, C)
+    const auto n = int64_t(cid.size());
+    torch::Tensor hist_tokens, cand_tokens;  // (B, H, C), (n, C)
+    if (item_source_.embed) {
+      hist_tokens = item_source_.embed(hid).view({B, H, C});
+      cand_tokens = item_source_.embed(cid);
+    } else {
+      auto hrows = features_.item_rows(hid).to(dev);
+      auto img = features_.image.to(dev).index_select(0, hrows).view({B, H, -1});  // (B, H, Di)
+      auto txt = features_.text.to(dev).index_select(0, hrows).view({B, H, -1});   // (B, H, Dt)
+      auto gr = features_.graph.to(dev).index_select(0, hrows).view({B, H, -1});   // (B, H, Dg)
+      batch.fusion = heads_->fusion(img, txt, gr, hmask.to(dev));
+      hist_tokens = heads_->item_adaptor(batch.fusion.items);
+      // Candidates: each as a sequence of one.
+      auto crows = features_.item_rows(cid).to(dev);
+      auto cf = heads_->fusion(features_.image.to(dev).index_select(0, crows).view({n, 1, -1}),
+                               features_.text.to(dev).index_select(0, crows).view({n, 1, -1}),
+                               features_.graph.to(dev).index_select(0, crows).view({n, 1, -1}),
+                               torch::ones({n, 1}, torch::TensorOptions().dtype(torch::kBool).device(dev)));
+      cand_tokens = heads_->item_adaptor(cf.items.squeeze(1));
+    }
     std::vector<int64_t> hb, ht, hsrc, cb, ct, csrc;
     for (int64_t b = 0; b < B; ++b)
       for (auto& [pos, ref] : holders[size_t(b)]) {

@@ -8,9 +8,15 @@
 // Candidates get item tokens too (Fig. 3c). They are not part of the user's sequence, so each one
 // goes through the fusion module as a sequence of its own (its AMSA/CMA weights are trivially 1):
 // the same parameters map its three modalities into the token space as for history items.
+//
+// Hook for LLaRA (baselines/llara.h): a model built with an ItemTokenSource has no fusion module,
+// no adaptors and no behavior tokens (behaviors stay words); its item tokens, for history and
+// candidate items alike, are the source's embeddings. Everything else (prompts, padding, answer
+// labels, loss, generation, tune_tmf, evaluate_tmf) is shared.
 #pragma once
 #include <torch/nn/module.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -50,6 +56,12 @@ struct TmfHeadsImpl : torch::nn::Module {
 };
 TORCH_MODULE(TmfHeads);
 
+// External item tokens (LLaRA: projector(SASRec item embedding)).
+struct ItemTokenSource {
+  std::function<torch::Tensor(const std::vector<int64_t>& item_ids)> embed;  // -> (n, C)
+  std::shared_ptr<torch::nn::Module> module;  // owns embed's trainable parameters (tuned by tune_tmf)
+};
+
 // A batch of prompts as input embeddings, left-padded.
 struct TmfBatch {
   torch::Tensor embeds;  // (B, T, C)
@@ -57,13 +69,16 @@ struct TmfBatch {
   torch::Tensor labels;  // (B, T) int64, -100 outside answers (defined when answers were added)
   std::vector<std::vector<int>> prompt_ids;  // token ids of each prompt (placeholders as their ids)
   std::vector<HybridPrompt> prompts;
-  FusionOutput fusion;   // of the histories (B, ...), when the level uses item tokens
+  FusionOutput fusion;   // of the histories (B, ...), when the level uses item tokens (not with a source)
   std::vector<int64_t> history_len;
 };
 
 class TmfModel {
  public:
   TmfModel(Llama llm, Tokenizer tok, ItemFeatures features, NameBook names, AblationLevel level, int64_t fusion_heads);
+  // Item tokens from `items`, no behavior tokens, no heads (heads() is null); hard prompts are its
+  // hybrid prompts (level() reports Cma).
+  TmfModel(Llama llm, Tokenizer tok, NameBook names, ItemTokenSource items);
 
   // Embeddings of the prompts of `examples` at `task` with the given templates; with answers, the
   // truth's name and EOS follow each prompt and `labels` marks them.
@@ -73,7 +88,11 @@ class TmfModel {
   std::vector<std::string> generate(const TmfBatch& batch, int64_t max_new_tokens = 48);
 
   Llama& llm() { return llm_; }
-  TmfHeads& heads() { return heads_; }
+  TmfHeads& heads() { return heads_; }  // null with an ItemTokenSource
+  const ItemTokenSource& item_source() const { return item_source_; }  // embed empty: TMF's heads
+  // The modules tuned besides the backbone's LoRA: the heads, or the item source's module.
+  std::vector<torch::Tensor> head_parameters() const;
+  void set_heads_training(bool on);
   Tokenizer& tokenizer() { return tok_; }
   const ItemFeatures& features() const { return features_; }
   const NameBook& names() const { return names_; }
@@ -98,6 +117,8 @@ class TmfModel {
   NameBook names_;
   AblationLevel level_;
   TmfHeads heads_{nullptr};
+  ItemTokenSource item_source_;
+  bool behavior_tokens_ = true;
   int item_token_ = -1, behavior_token_ = -1;
   int64_t max_history_ = 0;
 };

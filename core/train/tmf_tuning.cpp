@@ -27,10 +27,12 @@ namespace {
 torch::Generator cpu_generator() { return at::detail::getDefaultCPUGenerator(); }
 
 // The options a resumed run must share with the run that wrote the checkpoint.
+// A non-TMF curriculum is appended, so that checkpoints written before it existed still match.
 torch::Tensor options_tensor(const TuneOptions& o) {
-  return torch::tensor({double(o.steps), double(o.seed), o.t1_fraction, double(o.batch), double(o.grad_accum), o.lr,
-                        o.warmup_fraction, double(o.negatives), double(o.train_lm_head)},
-                       torch::kFloat64);
+  std::vector<double> v = {double(o.steps), double(o.seed), o.t1_fraction, double(o.batch), double(o.grad_accum), o.lr,
+                           o.warmup_fraction, double(o.negatives), double(o.train_lm_head)};
+  if (o.curriculum != CurriculumKind::Tmf) v.push_back(double(o.curriculum));
+  return torch::tensor(v, torch::kFloat64);
 }
 
 // Trainable weights by index, optimizer state, RNG, progress: everything a resumed run needs.
@@ -100,11 +102,11 @@ TuneReport tune_tmf(TmfModel& model, const std::vector<SplitRow>& rows, const st
     model.llm()->lm_head->weight.set_requires_grad(true);
     params.push_back(model.llm()->lm_head->weight);
   }
-  for (auto& p : model.heads()->parameters()) params.push_back(p);
+  for (auto& p : model.head_parameters()) params.push_back(p);
   TMF_CHECK(!params.empty(), "nothing to train: attach LoRA adapters to the backbone first");
   Adam opt(params);
   model.llm()->train();
-  model.heads()->train();
+  model.set_heads_training(true);
 
   static const std::vector<int64_t> kNone;
   TuneReport rep;
@@ -116,7 +118,9 @@ TuneReport tune_tmf(TmfModel& model, const std::vector<SplitRow>& rows, const st
   for (int64_t step = 0; step < o.steps; ++step) {
     // Eq. 12-14: the task of this iteration, capped by the ablation level. The draws of a step do
     // not depend on the model, so a resumed run replays them for the steps it skips.
-    Task task = curriculum.pick(step, rng.uniform());
+    Task task = o.curriculum == CurriculumKind::Llara
+                    ? (rng.uniform() < double(step) / double(o.steps) ? hardest : Task::Easy)
+                    : curriculum.pick(step, rng.uniform());
     if (int(task) > int(hardest)) task = hardest;
     std::vector<std::vector<TmfExample>> micro_batches(static_cast<size_t>(o.grad_accum));
     std::vector<std::vector<int>> micro_templates(static_cast<size_t>(o.grad_accum));
@@ -148,7 +152,7 @@ TuneReport tune_tmf(TmfModel& model, const std::vector<SplitRow>& rows, const st
                     std::string(task_name(task)) + " loss " + std::to_string(loss_sum).substr(0, 6));
   }
   model.llm()->eval();
-  model.heads()->eval();
+  model.set_heads_training(false);
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return rep;
 }

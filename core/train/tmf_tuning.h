@@ -5,6 +5,8 @@
 // and item adaptor in hard tasks: each batch updates exactly the parts its prompts use (gradients
 // of unused parts are left undefined, so Adam skips them). Adam with linear warm-up then cosine
 // decay to lr/100; gradient accumulation. Deterministic for a seed on CPU.
+// LLaRA (baselines/llara.h) tunes with the same loop and its own curriculum: at step s of T a batch
+// is hybrid (the model's hardest task) with probability s / T, else text-only (easy).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -16,6 +18,8 @@
 
 namespace tmf {
 
+enum class CurriculumKind { Tmf = 0, Llara = 1 };
+
 struct TuneOptions {
   int64_t steps = 200;          // T (optimizer steps)
   double t1_fraction = 0.4;     // T1 = t1_fraction * T
@@ -26,6 +30,7 @@ struct TuneOptions {
   int negatives = 10;           // candidates drawn for training examples
   uint64_t seed = 42;
   bool train_lm_head = false;   // also tune the LM head (small from-scratch backbones)
+  CurriculumKind curriculum = CurriculumKind::Tmf;
   // Checkpoints: every `checkpoint_every` optimizer steps the trainable weights, the optimizer
   // state, torch's RNG state and the losses so far are written to `checkpoint_path` (safetensors,
   // temp file + rename). When the file exists at the start, tuning resumes after its step and

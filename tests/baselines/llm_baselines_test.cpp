@@ -1,7 +1,8 @@
 // LLM baselines of Table 2 (core/baselines): the text-only fine-tuned LLM (TMF pipeline at
-// AblationLevel::Text) and LLaRA (SASRec item tokens through a projector, curriculum) train with
-// tiny settings on a small world, evaluate on the stored candidates (free decoding yields a
-// ValidRatio; likelihood decoding is always valid) and survive save/load with identical scores.
+// AblationLevel::Text) and LLaRA (SASRec item tokens through a projector, curriculum) train on a
+// small world with a tiny backbone, beat random ranking (1/11) with likelihood decoding on every
+// stored test candidate set (10 negatives), evaluate with free decoding (a ValidRatio) and survive
+// save/load with identical scores. About a minute each on two busy cores: labelled slow.
 #include <gtest/gtest.h>
 
 #include <torch/torch.h>
@@ -32,6 +33,7 @@ std::string llm_tmp() {
 }
 
 struct LlmEnv : ::testing::Environment {
+  void SetUp() override { at::set_num_threads(1); }  // tiny tensors; OpenMP spins on a busy machine
   void TearDown() override { fs::remove_all(llm_tmp()); }
 };
 const auto* const kLlmEnv = ::testing::AddGlobalTestEnvironment(new LlmEnv);
@@ -67,10 +69,13 @@ void llm_round_trip(const std::string& kind, const nlohmann::json& settings) {
   EXPECT_LE(free.stats.n_valid, free.stats.n);
   EXPECT_LE(free.stats.n_hit, free.stats.n_valid);
   eo.decode = "likelihood";
+  eo.limit = 0;
   const RecEvalResult lik = rec->evaluate(ds, eo);
   EXPECT_EQ(lik.stats.n_valid, lik.stats.n);  // likelihood decoding always names one candidate
-  std::printf("%s: free HR@1 %.3f valid %.3f; likelihood HR@1 %.3f\n", kind.c_str(), free.stats.hit_rate_all(),
-              free.stats.valid_ratio(), lik.stats.hit_rate_all());
+  EXPECT_GE(lik.stats.n, 60);
+  std::printf("%s: free HR@1 %.3f valid %.3f; likelihood HR@1 %.3f (%lld rows)\n", kind.c_str(),
+              free.stats.hit_rate_all(), free.stats.valid_ratio(), lik.stats.hit_rate_all(), (long long)lik.stats.n);
+  EXPECT_GT(lik.stats.hit_rate_all(), 2.0 / 11.0) << kind << " does not beat random ranking (1/11)";
   EXPECT_THROW(
       [&] {
         RecEvalOptions bad;
@@ -103,10 +108,20 @@ void llm_round_trip(const std::string& kind, const nlohmann::json& settings) {
 
 }  // namespace
 
-TEST(LlmBaselines, TextOnlyLlmTrainsEvaluatesAndReloads) {
-  llm_round_trip("text-llm", {{"preset", "tiny"}});
+// The tiny preset (1 layer, hidden 64) with a longer backbone warm-up on more text-only prompts
+// and more, faster tuning steps: the preset's 10 warm-up and 6 tuning steps stay at random (measured
+// 0.083 HR@1). Both tests share the backbone stage (same settings and seed).
+const nlohmann::json kBackbone = {{"preset", "tiny"}, {"backbone_steps", 200}, {"backbone_prompts", 300},
+                                  {"backbone_lr", 3e-3}, {"tune_batch", 8}};
+
+TEST(LlmBaselines, TextOnlyLlmTrainsBeatsRandomAndReloads) {
+  nlohmann::json s = kBackbone;
+  s.update({{"tune_steps", 150}, {"tune_lr", 2e-3}});
+  llm_round_trip("text-llm", s);
 }
 
-TEST(LlmBaselines, LlaraTrainsEvaluatesAndReloads) {
-  llm_round_trip("llara", {{"preset", "tiny"}, {"sasrec_epochs", 2}});
+TEST(LlmBaselines, LlaraTrainsBeatsRandomAndReloads) {
+  nlohmann::json s = kBackbone;
+  s.update({{"tune_steps", 250}, {"tune_lr", 3e-3}, {"sasrec_epochs", 6}});
+  llm_round_trip("llara", s);
 }
