@@ -6,6 +6,9 @@
 //   3. the longest stall of the UI event loop (a 5 ms QTimer; target 50 ms) while a worker runs
 //      inference repeatedly, and while a worker thread trains a tiny TMF model in-process.
 // Usage: tmf-studio-bench [--work DIR] [--items N] [--runs N] [--tmf PATH]
+//                         [--dataset FILE --model DIR] [--decode free|constrained|likelihood]
+//   --dataset/--model measure run -> heatmap on that model (e.g. the app's demo model,
+//   data/demo/electronics.tmf) instead of a tiny one made on the fly.
 // The demo world and its tiny model are made with the `tmf` CLI (default: ../tmf next to this
 // program). Runs offscreen unless QT_QPA_PLATFORM says otherwise.
 #include <QApplication>
@@ -124,7 +127,11 @@ int main(int argc, char** argv) {
                              QStringLiteral("10"));
   QCommandLineOption tmfOpt(QStringLiteral("tmf"), QStringLiteral("the tmf CLI"), QStringLiteral("PATH"),
                             QCoreApplication::applicationDirPath() + QStringLiteral("/../tmf"));
-  parser.addOptions({workOpt, itemsOpt, runsOpt, tmfOpt});
+  QCommandLineOption datasetOpt(QStringLiteral("dataset"), QStringLiteral("dataset of --model"), QStringLiteral("FILE"));
+  QCommandLineOption modelOpt(QStringLiteral("model"), QStringLiteral("model package to time"), QStringLiteral("DIR"));
+  QCommandLineOption decodeOpt(QStringLiteral("decode"), QStringLiteral("decoding mode"), QStringLiteral("MODE"),
+                               QStringLiteral("free"));
+  parser.addOptions({workOpt, itemsOpt, runsOpt, tmfOpt, datasetOpt, modelOpt, decodeOpt});
   parser.process(app);
   const std::string work = parser.value(workOpt).toStdString();
   fs::create_directories(work);
@@ -186,7 +193,10 @@ int main(int argc, char** argv) {
   // 2 and 3. The demo world and its tiny model.
   const std::string demo = work + "/demo";
   const std::string tool = parser.value(tmfOpt).toStdString();
-  if (!fs::exists(demo + "/model/package.json") && !fs::exists(demo + "/model")) {
+  const bool given = parser.isSet(modelOpt) && parser.isSet(datasetOpt);
+  const std::string demoDataset = given ? parser.value(datasetOpt).toStdString() : demo + "/electronics.tmfdb";
+  const std::string demoModel = given ? parser.value(modelOpt).toStdString() : demo + "/model";
+  if (!fs::exists(demo + "/model")) {  // also the world of the in-process training below
     fs::create_directories(demo);
     const std::string gen = "\"" + tool + "\" data generate --preset demo --world electronics --items 60 --users 40 --out \"" +
                             demo + "\" --force --quiet";
@@ -198,7 +208,7 @@ int main(int argc, char** argv) {
     }
   }
   opened.clear();
-  w.openDataset(QString::fromStdString(demo + "/electronics.tmfdb"), true);
+  w.openDataset(QString::fromStdString(demoDataset), true);
   if (!waitFor([&] { return opened.count() > 0; }, 60000) || !opened.first().at(0).toBool()) return 1;
   auto ds = w.dataset();
   Composition* comp = w.composition();
@@ -209,7 +219,8 @@ int main(int argc, char** argv) {
   w.dock(QStringLiteral("dock.inference"))->raise();
   QSignalSpy modelOpened(ip->runner(), &InferenceRunner::modelOpened);
   QSignalSpy errors(ip, &InferencePanel::errorShown);
-  w.openModel(QString::fromStdString(demo + "/model"));  // device "auto" -> CPU here; see below
+  ip->setDecode(parser.value(decodeOpt));
+  w.openModel(QString::fromStdString(demoModel));  // device "auto" -> CPU here; see below
   if (!waitFor([&] { return modelOpened.count() > 0 || errors.count() > 0; }, 120000) || errors.count()) {
     std::printf("cannot open the demo model: %s\n", qPrintable(ip->lastError()));
     return 1;

@@ -251,3 +251,8 @@ void InferencePanel::showError(const QString& title, const QString& message) {
   }
   if (!quietErrors) QMessageBox::warning(this, title, message);
 }
+
+void InferencePanel::setDecode(const QString& mode) {
+  const int i = m_decode->findData(mode);
+  if (i >= 0) m_decode->setCurrentIndex(i);
+}

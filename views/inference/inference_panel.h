@@ -35,6 +35,7 @@ class InferencePanel : public QWidget {
   void openModel(const QString& packageDir);
   void run();
   void cancel();
+  void setDecode(const QString& mode);  // "free", "constrained" or "likelihood"
   void pinCurrent();
   void clearPin();
 
