@@ -9,10 +9,12 @@
 #include <QMessageBox>
 #include <QObject>
 
+#include "util/blas_env.h"
 #include "main_window.h"
 #include "rating/rater_window.h"
 
 int main(int argc, char** argv) {
+  tmf::configure_blas(argc, argv);  // before anything else: it may re-execute the program
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("TMF Studio"));
   QApplication::setApplicationName(QStringLiteral("tmf-studio"));

@@ -26,6 +26,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "util/blas_env.h"
 #include "attention/attention_view.h"
 #include "composer/composition.h"
 #include "data/dataset_writer.h"
@@ -113,6 +114,7 @@ std::string makeBigDataset(const std::string& dir, int items) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  tmf::configure_blas(argc, argv);  // before anything else: it may re-execute the program
   if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("TMF Studio Bench"));

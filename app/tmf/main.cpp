@@ -5,9 +5,11 @@
 #include <vector>
 
 #include "command.h"
+#include "util/blas_env.h"
 #include "util/error.h"
 
 int main(int argc, char** argv) {
+  tmf::configure_blas(argc, argv);  // before anything else: it may re-execute the program
   using namespace tmf::cli;
   auto& cmds = registry();
   std::string name = argc > 1 ? argv[1] : "help";
