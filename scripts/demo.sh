@@ -16,7 +16,7 @@ fi
 "$tmf" data audit --dataset "$demo/electronics.tmfdb"
 model=$demo/electronics.tmf
 if [[ ! -f $model/tmf.json ]]; then
-  echo "Training the demo TMF model (once; about 25 minutes on 2 CPU cores, less on a GPU)..."
+  echo "Training the demo TMF model (once; under 30 minutes on 2 CPU cores, minutes on a GPU)..."
   "$tmf" train --dataset "$demo/electronics.tmfdb" --out "$model" --size demo
 fi
 if [[ -n ${DISPLAY:-} || -n ${WAYLAND_DISPLAY:-} || ${QT_QPA_PLATFORM:-} == offscreen ]]; then
