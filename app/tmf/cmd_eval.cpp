@@ -14,7 +14,6 @@
 #include "eval/tmf_eval.h"
 #include "llm/device.h"
 #include "tmf/tmf_package.h"
-#include "util/sha256.h"
 #include "util/strings.h"
 
 namespace {
@@ -36,7 +35,7 @@ int run_eval(tmf::cli::Args& a) {
   const int64_t set_id = candidate_set_id(ds, split, cands);
   std::vector<TmfExample> examples = stored_examples(ds, split, cands, part, limit);
   EvalResult res = evaluate_tmf(pkg.model, examples, eo, cli::terminal_progress(json));
-  const std::string model_hash = sha256_hex(read_file(model_dir + "/tmf.json") + read_file(model_dir + "/heads.safetensors"));
+  const std::string model_hash = package_hash(model_dir);
   nlohmann::json settings = {{"split", split}, {"candidates", cands}, {"limit", limit}, {"package", pkg.manifest}};
   EvalRun run;
   run.model_name = model_dir;

@@ -42,7 +42,10 @@ InferenceRequest request_from_user(const Dataset& ds, const std::string& user, c
                                    const std::string& cands, const std::string& part) {
   int64_t uid = -1;
   for (int64_t u : ds.user_ids())
-    if (ds.user_external_id(u) == user) uid = u;
+    if (ds.user_external_id(u) == user) {
+      uid = u;
+      break;
+    }
   TMF_CHECK(uid >= 0, "dataset '", ds.path(), "' has no user '", user, "'");
   InferenceRequest rq;
   for (const auto& row : load_split_rows(ds, split, part)) {

@@ -7,7 +7,6 @@
 #include "tmf/tmf_package.h"
 #include "train/tmf_pipeline.h"
 #include "util/error.h"
-#include "util/sha256.h"
 #include "util/strings.h"
 
 namespace tmf {
@@ -70,7 +69,7 @@ void PipelineLlmRecommender::save(const std::string& dir) const {
 
 std::string PipelineLlmRecommender::model_hash() const {
   TMF_CHECK(pkg_, kind_, ": no model");
-  return sha256_hex(read_file(package_dir_ + "/tmf.json") + read_file(package_dir_ + "/heads.safetensors"));
+  return package_hash(package_dir_);
 }
 
 std::vector<std::vector<float>> PipelineLlmRecommender::score(const std::vector<const SplitRow*>& rows,

@@ -13,7 +13,6 @@
 #include "eval/eval_runs.h"
 #include "tmf/tmf_package.h"
 #include "util/error.h"
-#include "util/sha256.h"
 #include "util/strings.h"
 
 namespace tmf {
@@ -62,7 +61,7 @@ AblationReport run_ablation(Dataset& ds, const std::string& root, const Ablation
         train_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       }
       LoadedPackage pkg = load_package(dir, NameBook::of(ds), o.pipeline.device, &ds);
-      const std::string hash = sha256_hex(read_file(dir + "/tmf.json") + read_file(dir + "/heads.safetensors"));
+      const std::string hash = package_hash(dir);
       for (const auto& decode : o.decodes) {
         EvalOptions eo = o.eval;
         eo.decode = decode;

@@ -106,12 +106,13 @@ std::unique_ptr<InferenceSession> InferenceSession::open(const std::string& pack
   progress.report("load model", 0, 3);
   const std::string dev = resolve_device(device);
   auto impl = std::make_unique<Impl>();
-  impl->pkg = std::make_unique<LoadedPackage>(load_package(package_dir, NameBook::of(dataset), dev, &dataset));
+  const NameBook names = NameBook::of(dataset);  // one read of the items: names and known ids
+  impl->pkg = std::make_unique<LoadedPackage>(load_package(package_dir, names, dev, &dataset));
   progress.report("load model", 1, 3);
   if (fs::is_regular_file(package_dir + "/clip/model.safetensors"))
     impl->embedder = std::make_unique<ItemEmbedder>(package_dir + "/clip", package_dir + "/tokenizer.model", dev);
   progress.report("load model", 2, 3);
-  for (const auto& it : dataset.items()) impl->dataset_items.insert(it.id);
+  for (const auto& [id, name] : names.items) impl->dataset_items.insert(id);
   for (const auto& b : dataset.behaviors()) impl->behavior_ids.insert(b.id);
   TmfModel& model = impl->pkg->model;
   ModelSummary& s = impl->summary;

@@ -8,6 +8,7 @@
 #include "llm/lora.h"
 #include "llm/safetensors_torch.h"
 #include "util/error.h"
+#include "util/sha256.h"
 #include "util/strings.h"
 
 namespace tmf {
@@ -64,6 +65,10 @@ void save_package(TmfModel& model, const std::string& dir, const PackageInfo& in
     fs::remove_all(tmp, ec);
     throw;
   }
+}
+
+std::string package_hash(const std::string& dir) {
+  return sha256_hex(read_file(dir + "/tmf.json") + read_file(dir + "/heads.safetensors"));
 }
 
 LoadedPackage load_package(const std::string& dir, const NameBook& names, const std::string& device,

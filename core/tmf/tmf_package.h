@@ -40,6 +40,9 @@ struct LoadedPackage {
   PackageInfo info;
   nlohmann::json manifest;
 };
+// The package's identity for stored evaluation runs: SHA-256 of tmf.json and heads.safetensors.
+std::string package_hash(const std::string& dir);
+
 // `dataset`: when given, the package must have been built for it (same content hash).
 // `names`: item/behavior names for prompts (NameBook::of(dataset)); required.
 LoadedPackage load_package(const std::string& dir, const NameBook& names, const std::string& device = "cpu",
