@@ -1,5 +1,6 @@
 #include "llm/device.h"
 
+#include <cstdlib>
 #include <thread>
 
 #include "util/error.h"
@@ -42,6 +43,12 @@ void init_torch_threads() {
   static bool done = false;
   if (done) return;
   done = true;
+  // OMP_NUM_THREADS, when set, wins (several runs sharing a machine); else every core.
+  long long env = 0;
+  if (const char* v = std::getenv("OMP_NUM_THREADS"); v && parse_int64(v, env) && env > 0) {
+    at::set_num_threads(static_cast<int>(env));
+    return;
+  }
   unsigned n = std::thread::hardware_concurrency();
   if (n > 0) at::set_num_threads(static_cast<int>(n));
 }

@@ -10,7 +10,8 @@ std::string resolve_device(const std::string& requested);
 bool cuda_available();
 // "CPU (2 threads)" or "NVIDIA H100 80GB HBM3 (cuda:0)".
 std::string device_description(const std::string& device);
-// Uses every core for intra-op parallelism (LibTorch defaults to 1 thread on Debian).
+// Uses every core for intra-op parallelism (LibTorch defaults to 1 thread on Debian), or
+// OMP_NUM_THREADS threads when that is set.
 void init_torch_threads();
 
 }  // namespace tmf

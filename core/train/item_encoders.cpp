@@ -70,15 +70,20 @@ ItemEmbeddings build_item_embeddings(Dataset& ds, const std::string& tokenizer_p
       pairs.push_back(ClipPair{std::string(bytes.begin(), bytes.end()),
                                text_ids(tok, it.text(), o.max_text_tokens, c.text.eos_token_id)});
     }
-    TMF_CHECK(pairs.size() >= 2, "dataset '", ds.path(), "' has ", pairs.size(),
-              " items with images: a CLIP cannot be trained on it (give a pretrained one)");
-    ClipTrainOptions to;
-    to.steps = o.steps;
-    to.batch_size = o.batch;
-    to.learning_rate = o.lr;
-    to.seed = o.seed;
-    to.device = o.device;
-    out.losses = train_clip(model, processor_for(o.image_size), pairs, to, progress);
+    // A dataset without images (MovieLens) has no pairs to contrast: the CLIP keeps its seeded
+    // initialisation, every image embedding is zero and the text embeddings are the untrained text
+    // tower's projection (out.losses stays empty). One lone image cannot be contrasted either.
+    TMF_CHECK(pairs.size() != 1, "dataset '", ds.path(),
+              "' has 1 item with an image: a CLIP cannot be trained on it (give a pretrained one)");
+    if (!pairs.empty()) {
+      ClipTrainOptions to;
+      to.steps = o.steps;
+      to.batch_size = o.batch;
+      to.learning_rate = o.lr;
+      to.seed = o.seed;
+      to.device = o.device;
+      out.losses = train_clip(model, processor_for(o.image_size), pairs, to, progress);
+    }
     save_clip(model, clip_dir);
   } else {
     model = load_clip(clip_dir, o.device);

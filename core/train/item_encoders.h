@@ -3,7 +3,9 @@
 // dataset's own (item image, item text) pairs, its text tokenized with the dataset's SentencePiece
 // tokenizer. Each item's projected image and text embeddings are then computed once and cached in
 // the dataset file (encoders 'clip-image' / 'clip-text', version = hash of the CLIP weights), and
-// recomputed only when stale. Items without an image get a zero image embedding.
+// recomputed only when stale. Items without an image get a zero image embedding; a dataset
+// without any image (MovieLens) gets an untrained CLIP (zero image modality, text tower at its
+// seeded initialisation) so that the rest of the pipeline still runs.
 #pragma once
 #include <memory>
 #include <string>

@@ -57,7 +57,9 @@ TEST(Ablation, EveryLevelTrainsEvaluatesAndIsStored) {
   ASSERT_EQ(w.report.cells.size(), 8u);  // 4 levels x (constrained, free)
   for (const auto& c : w.report.cells) {
     EXPECT_EQ(c.stats.n, 4);
-    if (c.decode == "constrained") EXPECT_EQ(c.stats.valid_ratio(), 1.0) << level_name(c.level);
+    if (c.decode == "constrained") {
+      EXPECT_EQ(c.stats.valid_ratio(), 1.0) << level_name(c.level);
+    }
     EXPECT_TRUE(fs::exists(c.package_dir + "/tmf.json"));
   }
   // The four levels share the seed's stages: one backbone, one CLIP, one MBHT.

@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "data/candidates.h"
 #include "data/split.h"
+#include "data/sqlite.h"
 #include "llm/tokenizer.h"
 #include "prompt/hybrid_prompt.h"
 #include "llm/tokenizer_train.h"
@@ -101,6 +103,43 @@ TEST(ItemEncoders, SmallClipOnTheDatasetsPairsIsCachedAndReused) {
   EXPECT_EQ(again.version, e.version);
   EXPECT_EQ(again.image, e.image);
   EXPECT_EQ(again.text, e.text);
+}
+
+// A dataset without any image (MovieLens): the CLIP stage still yields embeddings, the image
+// modality zero and the text modality the untrained text tower's (distinct per item).
+TEST(ItemEncoders, DatasetWithoutImagesGetsAnUntrainedClip) {
+  std::string dir;
+  Dataset ds = tiny_world("item-encoders-noimg", "sports", 5, 40, 20, &dir);
+  ds.db().exec("UPDATE items SET image = NULL, image_format = NULL, image_width = 0, image_height = 0");
+  BackboneOptions bo;
+  bo.prompts = 10;
+  TrainOptions to;
+  to.vocab_size = 400;
+  to.user_defined_symbols = {kItemToken, kBehaviorToken};
+  to.hard_vocab_limit = false;
+  train_tokenizer(backbone_corpus(ds, bo), to, dir + "/tokenizer.model", {});
+  ItemEncoderOptions o;
+  o.hidden = 32;
+  o.heads = 2;
+  o.projection_dim = 16;
+  o.steps = 5;
+  ItemEmbeddings e = build_item_embeddings(ds, dir + "/tokenizer.model", dir + "/clip", o);
+  ASSERT_EQ(e.item_ids.size(), size_t(ds.item_count()));
+  EXPECT_TRUE(e.losses.empty());
+  EXPECT_TRUE(fs::exists(dir + "/clip/model.safetensors"));
+  EXPECT_TRUE(std::all_of(e.image.begin(), e.image.end(), [](float v) { return v == 0.0f; }));
+  ASSERT_EQ(e.text.size(), e.item_ids.size() * 16);
+  EXPECT_NE(std::vector<float>(e.text.begin(), e.text.begin() + 16),
+            std::vector<float>(e.text.begin() + 16, e.text.begin() + 32));
+  // One lone image cannot be contrasted: a clear error.
+  fs::remove_all(dir + "/clip");
+  ds.db().exec("UPDATE items SET image = x'00', image_format = 'png' WHERE id = (SELECT MIN(id) FROM items)");
+  try {
+    build_item_embeddings(ds, dir + "/tokenizer.model", dir + "/clip", o);
+    ADD_FAILURE() << "one image was accepted";
+  } catch (const std::exception& ex) {
+    EXPECT_NE(std::string(ex.what()).find("1 item with an image"), std::string::npos) << ex.what();
+  }
 }
 
 // The whole pipeline on a tiny world: every stage, a package, and an evaluation of it.
