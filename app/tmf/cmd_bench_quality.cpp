@@ -45,7 +45,8 @@ using Clock = std::chrono::steady_clock;
 
 struct Cell {
   std::vector<double> hr, valid;
-  double seconds = 0;
+  std::set<int64_t> rows;  // test rows evaluated per seed (the LLM models: --llm-limit)
+  double seconds = 0;      // stored training + evaluation time over the seeds
 };
 
 double mean(const std::vector<double>& v) {
@@ -148,17 +149,22 @@ int bench_quality(Args& a) {
       else if (threads == 0) init_torch_threads();
       else at::set_num_threads(threads);
       for (uint64_t seed : seeds) {
-        // Resume: the stored runs of (kind, candidate set, seed) per decoding mode.
+        // Resume: the stored runs of (kind, candidate set, seed) per decoding mode, made with the
+        // same settings (and, for the LLMs, the same number of test rows) as this invocation's.
+        auto rec = make_recommender(kind, overrides.count(kind) ? overrides[kind] : nlohmann::json());
         std::map<std::string, EvalRun> done;
         if (!redo)
-          for (auto& r : list_eval_runs(ds, kind))
-            if (r.candidate_set_id == set_id && r.seed == int64_t(seed) && r.part == "test" &&
-                r.settings.find("\"bench\":\"quality\"") != std::string::npos)
-              done[r.decode] = r;  // the latest wins
+          for (auto& r : list_eval_runs(ds, kind)) {
+            if (r.candidate_set_id != set_id || r.seed != int64_t(seed) || r.part != "test") continue;
+            const auto st = nlohmann::json::parse(r.settings, nullptr, /*allow_exceptions=*/false);
+            if (st.is_discarded() || st.value("bench", "") != "quality" || st.value("settings", nlohmann::json()) != rec->settings() ||
+                st.value("limit", int64_t(0)) != (llm ? llm_limit : 0))
+              continue;
+            done[r.decode] = r;  // the latest wins
+          }
         bool all_done = true;
         for (auto& d : kind_decodes) all_done = all_done && done.count(d);
         if (!all_done) {
-          auto rec = make_recommender(kind, overrides.count(kind) ? overrides[kind] : nlohmann::json());
           RecTrainOptions to;
           to.split = split;
           to.candidates = cands;
@@ -210,6 +216,7 @@ int bench_quality(Args& a) {
           c.hr.push_back(r.stats.hit_rate_all());
           c.valid.push_back(r.stats.valid_ratio());
           c.seconds += r.wall_seconds;
+          c.rows.insert(r.stats.n);
           add_row(label(kind, d));
         }
       }
@@ -235,7 +242,8 @@ int bench_quality(Args& a) {
   }
   md += "\n" + sep + "\n";
   nlohmann::json js = nlohmann::json::array();
-  std::string csv = "dataset,model,seeds,hr1_mean,hr1_std,valid_ratio_mean,valid_ratio_std,seconds\n";
+  std::string csv = "dataset,model,seeds,rows,hr1_mean,hr1_std,valid_ratio_mean,valid_ratio_std,seconds\n";
+  std::map<std::string, std::map<int64_t, std::vector<std::string>>> rows_of;  // dataset -> rows -> models
   for (auto& rl : row_order) {
     md += "| " + rl + " |";
     for (auto& dn : ds_names) {
@@ -250,18 +258,29 @@ int bench_quality(Args& a) {
       else if (m == best2[dn].second) h = "<u>" + h + "</u>";
       md += " " + h + " | " + fmt(mean(c.valid), stdev(c.valid)) + " |";
       char line[512];
-      std::snprintf(line, sizeof line, "%s,%s,%zu,%.6f,%.6f,%.6f,%.6f,%.1f\n", dn.c_str(), rl.c_str(), c.hr.size(), m,
-                    stdev(c.hr), mean(c.valid), stdev(c.valid), c.seconds);
+      const int64_t rows = c.rows.empty() ? 0 : *c.rows.rbegin();
+      rows_of[dn][rows].push_back(rl);
+      std::snprintf(line, sizeof line, "%s,%s,%zu,%lld,%.6f,%.6f,%.6f,%.6f,%.1f\n", dn.c_str(), rl.c_str(), c.hr.size(),
+                    (long long)rows, m, stdev(c.hr), mean(c.valid), stdev(c.valid), c.seconds);
       csv += line;
-      js.push_back({{"dataset", dn}, {"model", rl}, {"hr1", c.hr}, {"valid_ratio", c.valid},
+      js.push_back({{"dataset", dn}, {"model", rl}, {"rows", rows}, {"hr1", c.hr}, {"valid_ratio", c.valid},
                     {"hr1_mean", m}, {"hr1_std", stdev(c.hr)}, {"valid_ratio_mean", mean(c.valid)},
                     {"valid_ratio_std", stdev(c.valid)}, {"seconds", c.seconds}});
     }
     md += "\n";
   }
-  char tail[160];
-  std::snprintf(tail, sizeof tail, "\nSeeds: %zu; split '%s', candidates '%s'; wall time %.1f s.\n", seeds.size(),
-                split.c_str(), cands.c_str(), wall);
+  // Which test rows each cell covers (the LLM models are evaluated on the first --llm-limit rows).
+  // The CSV/JSON 'seconds' is a cell's stored training + evaluation time over its seeds (an LLM's
+  // training counts in each of its decoding rows; runs may come from earlier invocations).
+  md += "\nTest rows per seed:";
+  for (auto& dn : ds_names) {
+    md += " " + dn + ":";
+    for (auto& [rows, models] : rows_of[dn]) md += " " + std::to_string(rows) + " (" + join(models, ", ") + ")";
+    md += ";";
+  }
+  char tail[200];
+  std::snprintf(tail, sizeof tail, "\nSeeds: %zu; split '%s', candidates '%s'; this invocation's wall time %.1f s.\n",
+                seeds.size(), split.c_str(), cands.c_str(), wall);
   md += tail;
   std::printf("%s", md.c_str());
   if (!out.empty()) {
