@@ -4,7 +4,6 @@
 // again; bad options are refused.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,23 +11,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_run.h"
+
 namespace fs = std::filesystem;
 
 namespace {
-struct CliRun {
-  int rc;
-  std::string out;
-};
-CliRun run_tmf(const std::string& args) {
-  const std::string cmd = std::string(TMF_TOOL_DIR) + "/tmf " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int rc = pclose(p);
-  return {WEXITSTATUS(rc), out};
-}
+using tmf::test::CliRun;
+using tmf::test::run_tmf;
 std::string slurp(const std::string& path) {
   std::ifstream f(path);
   std::stringstream s;

@@ -1,8 +1,7 @@
 // `tmf llm` end to end: the built program on the hf-tiny fixture.
 #include <gtest/gtest.h>
 
-#include <cstdio>
-
+#include "cli_run.h"
 #include "llm_test_util.h"
 #include "util/strings.h"
 
@@ -10,20 +9,7 @@ using namespace tmf;
 using test::gold;
 
 namespace {
-struct Run {
-  int rc;
-  std::string out;
-};
-Run run_tmf(const std::string& args) {
-  std::string cmd = std::string(TMF_TOOL_DIR) + "/tmf " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int rc = pclose(p);
-  return {WEXITSTATUS(rc), out};
-}
+using test::run_tmf;
 std::string csv(const std::vector<int64_t>& v) {
   std::string s;
   for (auto x : v) s += (s.empty() ? "" : ",") + std::to_string(x);

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_run.h"
 #include "data/candidates.h"
 #include "rating/rater_session.h"
 #include "rating/rating_study.h"
@@ -19,20 +20,8 @@
 using namespace tmf;
 
 namespace {
-struct CliRun {
-  int rc;
-  std::string out;
-};
-CliRun run_tmf(const std::string& args) {
-  std::string cmd = std::string(TMF_TOOL_DIR) + "/tmf " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int rc = pclose(p);
-  return {WEXITSTATUS(rc), out};
-}
+using test::CliRun;
+using test::run_tmf;
 }  // namespace
 
 TEST(RatingCli, CreateWithTmfAndCsvSourcesThenStatsExportImport) {
