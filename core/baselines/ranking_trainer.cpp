@@ -85,20 +85,27 @@ RankInput encode_rank_input(const RankVocab& v, int64_t L, const std::vector<con
   return in;
 }
 
-BehaviorGraph build_behavior_graph(const Dataset& ds, const RankVocab& v, const std::string& split) {
+void for_each_training_event(const Dataset& ds, const std::string& split,
+                             const std::function<void(int64_t user, const Event&)>& fn) {
   std::map<int64_t, int64_t> cut;  // user -> first event id excluded
   for (const auto& r : load_split_rows(ds, split, "test")) cut[r.user_id] = r.target_event_id;
   for (const auto& r : load_split_rows(ds, split, "valid")) cut[r.user_id] = r.target_event_id;
-  const size_t NB = v.ids.behavior_ids.size();
-  std::vector<std::vector<std::pair<int64_t, int64_t>>> edges(NB);
   ds.for_each_user_events([&](int64_t user, const std::vector<Event>& events) {
     auto it = cut.find(user);
-    const int64_t u = v.user_row(user);
-    if (u == 0) return;
     for (const Event& e : events) {
       if (it != cut.end() && e.id == it->second) break;
-      edges[size_t(v.ids.behavior_row(e.behavior_id) - 1)].emplace_back(u, v.ids.item_row(e.item_id));
+      fn(user, e);
     }
+  });
+}
+
+BehaviorGraph build_behavior_graph(const Dataset& ds, const RankVocab& v, const std::string& split) {
+  const size_t NB = v.ids.behavior_ids.size();
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> edges(NB);
+  for_each_training_event(ds, split, [&](int64_t user, const Event& e) {
+    const int64_t u = v.user_row(user);
+    if (u == 0) return;
+    edges[size_t(v.ids.behavior_row(e.behavior_id) - 1)].emplace_back(u, v.ids.item_row(e.item_id));
   });
   BehaviorGraph g;
   for (auto& es : edges) {

@@ -37,8 +37,11 @@ RankDims rank_dims(const RankVocab& v, int64_t max_len);
 
 // Rows as model input (on the CPU): the last L events of each history, left-padded.
 RankInput encode_rank_input(const RankVocab& v, int64_t max_len, const std::vector<const SplitRow*>& rows);
-// The split's training-period graph: per user, every event before the validation target (users
-// without one: before the test target; users without either: all events).
+// The split's training-period events: per user (in id order), every event before the validation
+// target (users without one: before the test target; users without either: all events).
+void for_each_training_event(const Dataset& ds, const std::string& split,
+                             const std::function<void(int64_t user, const Event&)>& fn);
+// Their graph: per behavior, the distinct (user row, item row) edges.
 BehaviorGraph build_behavior_graph(const Dataset& ds, const RankVocab& v, const std::string& split);
 
 struct RankTrainOptions {

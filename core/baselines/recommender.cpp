@@ -7,6 +7,7 @@
 
 #include "baselines/llara.h"
 #include "baselines/mbht_baseline.h"
+#include "baselines/most_pop.h"
 #include "baselines/ranking_recommender.h"
 #include "baselines/text_llm.h"
 #include "data/candidates.h"
@@ -30,12 +31,12 @@ void write_json_atomically(const std::string& path, const nlohmann::json& j) {
 }
 
 const std::vector<std::string>& recommender_kinds() {
-  static const std::vector<std::string> k = {"gru4rec", "sasrec", "bert4rec", "mbgcn", "mbrec", "mbht", "llara", "text-llm"};
+  static const std::vector<std::string> k = {"pop", "gru4rec", "sasrec", "bert4rec", "mbgcn", "mbrec", "mbht", "llara", "text-llm"};
   return k;
 }
 
 bool is_ranking_kind(const std::string& kind) {
-  return kind == "gru4rec" || kind == "sasrec" || kind == "bert4rec" || kind == "mbgcn" || kind == "mbrec" ||
+  return kind == "pop" || kind == "gru4rec" || kind == "sasrec" || kind == "bert4rec" || kind == "mbgcn" || kind == "mbrec" ||
          kind == "mbht";
 }
 
@@ -57,6 +58,7 @@ nlohmann::json merge_settings(const nlohmann::json& defaults, const nlohmann::js
 }
 
 nlohmann::json recommender_defaults(const std::string& kind) {
+  if (kind == "pop") return most_pop_defaults();
   if (kind == "mbht") return mbht_baseline_defaults();
   if (kind == "text-llm" || kind == "tmf") return pipeline_llm_defaults();
   if (kind == "llara") return llara_defaults();
@@ -64,6 +66,7 @@ nlohmann::json recommender_defaults(const std::string& kind) {
 }
 
 std::unique_ptr<Recommender> make_recommender(const std::string& kind, const nlohmann::json& overrides) {
+  if (kind == "pop") return std::make_unique<MostPopRecommender>(overrides);
   if (kind == "mbht") return std::make_unique<MbhtRecommender>(overrides);
   if (kind == "text-llm" || kind == "tmf") return std::make_unique<PipelineLlmRecommender>(kind, overrides);
   if (kind == "llara") return std::make_unique<LlaraRecommender>(overrides);

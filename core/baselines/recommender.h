@@ -5,8 +5,9 @@
 // directory as safetensors (weights) + JSON (config.json: kind, settings, vocabulary, dataset hash,
 // training summary); never pickle.
 //
-// Kinds: gru4rec, sasrec, bert4rec (sequential, RecBole defaults), mbgcn, mbrec (multi-behavior
-// graph), mbht (core/graph), text-llm (the TMF pipeline at AblationLevel::Text) and llara.
+// Kinds: pop (MostPop, a reference row), gru4rec, sasrec, bert4rec (sequential, RecBole defaults),
+// mbgcn, mbrec (multi-behavior graph), mbht (core/graph), text-llm (the TMF pipeline at
+// AblationLevel::Text) and llara.
 // Ranking models are always valid (n_valid = n); a row is a hit when the truth has the strictly
 // highest score among its candidates (ties count against the model).
 // Torch-free: the views and the CLI list kinds and settings without LibTorch.

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <map>
 #include <unistd.h>
 
 #include "baselines/ranking_net.h"
@@ -57,6 +58,7 @@ std::string small_world(const std::string& name, uint64_t seed) {
 
 // Few epochs with small batches (more steps), no early stopping: a few seconds per model.
 nlohmann::json quick(const std::string& kind) {
+  if (kind == "pop") return nlohmann::json::object();
   nlohmann::json o = {{"epochs", 6}, {"patience", 0}, {"batch_size", 32}};
   if (kind == "sasrec" || kind == "bert4rec") o["dropout"] = 0.2;
   if (kind == "mbht") o = {{"epochs", 6}, {"patience", 0}, {"batch_size", 16}, {"dropout", 0.2}};
@@ -104,6 +106,7 @@ void trains_and_beats_random(const std::string& kind) {
 
 }  // namespace
 
+TEST(Baselines, MostPopCountsAndBeatsRandom) { trains_and_beats_random("pop"); }
 TEST(Baselines, Gru4recTrainsAndBeatsRandom) { trains_and_beats_random("gru4rec"); }
 TEST(Baselines, SasrecTrainsAndBeatsRandom) { trains_and_beats_random("sasrec"); }
 TEST(Baselines, Bert4recTrainsAndBeatsRandom) { trains_and_beats_random("bert4rec"); }
@@ -123,6 +126,43 @@ TEST(Baselines, SettingsAreThePublishedDefaultsAndUnknownOnesFail) {
   EXPECT_THROW(make_recommender("sasrec", {{"layers", "two"}}), Error);
   EXPECT_THROW(make_recommender("popularity"), Error);
   for (const auto& k : recommender_kinds()) EXPECT_NO_THROW(recommender_defaults(k)) << k;
+}
+
+// MostPop's scores are the candidates' event counts before each user's validation target (test
+// target for users without one), counted here independently; "target" counts only purchases.
+TEST(Baselines, MostPopScoresAreTrainingPeriodCounts) {
+  Dataset ds = Dataset::open(small_world("w", 7));
+  std::map<int64_t, int64_t> cut;
+  for (const auto& r : load_split_rows(ds, "default", "test")) cut[r.user_id] = r.target_event_id;
+  for (const auto& r : load_split_rows(ds, "default", "valid")) cut[r.user_id] = r.target_event_id;
+  std::map<int64_t, float> all, target;
+  const int64_t tb = ds.target_behavior().id;
+  ds.for_each_user_events([&](int64_t user, const std::vector<Event>& events) {
+    for (const Event& e : events) {
+      if (cut.count(user) && e.id == cut[user]) break;
+      all[e.item_id] += 1;
+      if (e.behavior_id == tb) target[e.item_id] += 1;
+    }
+  });
+  auto pop_all = make_recommender("pop"), pop_target = make_recommender("pop", {{"behaviors", "target"}});
+  pop_all->train(ds, RecTrainOptions{});
+  pop_target->train(ds, RecTrainOptions{});
+  const auto rows = load_split_rows(ds, "default", "test");
+  const auto cands = load_candidates(ds, candidate_set_id(ds, "default", "default"), "test");
+  ASSERT_FALSE(cands.empty());
+  std::vector<const SplitRow*> rs(cands.size(), &rows[0]);  // MostPop ignores the history
+  std::vector<std::vector<int64_t>> cs;
+  for (const auto& c : cands) cs.push_back(c.items);
+  const auto sa = pop_all->score(rs, cs), st = pop_target->score(rs, cs);
+  double total = 0;
+  for (size_t i = 0; i < cs.size(); ++i)
+    for (size_t j = 0; j < cs[i].size(); ++j) {
+      ASSERT_EQ(sa[i][j], all[cs[i][j]]) << "item " << cs[i][j];
+      ASSERT_EQ(st[i][j], target[cs[i][j]]) << "item " << cs[i][j];
+      total += sa[i][j];
+    }
+  EXPECT_GT(total, 0);
+  EXPECT_THROW(make_recommender("pop", {{"behaviors", "views"}}), Error);
 }
 
 TEST(Baselines, HitNeedsTheStrictlyHighestScore) {
