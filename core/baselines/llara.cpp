@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "baselines/model_files.h"
 #include "baselines/ranking_recommender.h"
 #include "baselines/sasrec.h"
 #include "baselines/tmf_model_recommending.h"
@@ -28,7 +29,6 @@
 namespace tmf {
 
 namespace fs = std::filesystem;
-void write_json_atomically(const std::string& path, const nlohmann::json& j);  // recommender.cpp
 
 nlohmann::json llara_defaults() {
   nlohmann::json d = llm_pipeline_defaults();  // backbone / tuning sizes, decoding

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 
+#include "baselines/model_files.h"
 #include "baselines/ranking_trainer.h"
 #include "llm/safetensors_torch.h"
 #include "util/error.h"
@@ -16,7 +17,6 @@ namespace tmf {
 
 namespace fs = std::filesystem;
 
-void write_json_atomically(const std::string& path, const nlohmann::json& j);  // recommender.cpp
 
 nlohmann::json most_pop_defaults() { return {{"behaviors", "all"}}; }
 
@@ -89,10 +89,7 @@ void MostPopRecommender::load(const std::string& dir, Dataset& ds) {
   const std::string cfg_path = dir + "/config.json";
   nlohmann::json j = read_json_file(cfg_path);
   TMF_CHECK(j.value("model", "") == "pop", cfg_path, ": a '", j.value("model", ""), "' model, not pop");
-  const std::string hash = ds.content_hash();
-  TMF_CHECK(j.value("dataset_hash", "") == hash, "model ", dir, " was trained on dataset '",
-            j.value("dataset_name", ""), "' (", j.value("dataset_hash", "").substr(0, 12), "), not on ", ds.path(),
-            " (", hash.substr(0, 12), ")");
+  const std::string hash = check_trained_on(j, ds, dir);
   settings_ = merge_settings(most_pop_defaults(), j.at("settings"), "pop");
   item_ids_ = j.at("item_ids").get<std::vector<int64_t>>();
   auto tensors = st::load_all(dir + "/model.safetensors");

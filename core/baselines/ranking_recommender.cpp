@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "baselines/model_files.h"
 #include "llm/safetensors_torch.h"
 #include "util/error.h"
 #include "util/json_file.h"
@@ -12,7 +13,6 @@ namespace tmf {
 
 namespace fs = std::filesystem;
 
-void write_json_atomically(const std::string& path, const nlohmann::json& j);  // recommender.cpp
 
 RankingRecommender::RankingRecommender(std::string kind, const nlohmann::json& overrides)
     : kind_(std::move(kind)), settings_(merge_settings(ranking_defaults(kind_), overrides, kind_)) {}
@@ -74,10 +74,7 @@ void RankingRecommender::load(const std::string& dir, Dataset& ds) {
   const std::string cfg_path = dir + "/config.json";
   nlohmann::json j = read_json_file(cfg_path);
   TMF_CHECK(j.value("model", "") == kind_, cfg_path, ": a '", j.value("model", ""), "' model, not ", kind_);
-  const std::string hash = ds.content_hash();
-  TMF_CHECK(j.value("dataset_hash", "") == hash, "model ", dir, " was trained on dataset '",
-            j.value("dataset_name", ""), "' (", j.value("dataset_hash", "").substr(0, 12), "), not on ", ds.path(),
-            " (", hash.substr(0, 12), ")");
+  check_trained_on(j, ds, dir);
   settings_ = merge_settings(ranking_defaults(kind_), j.at("settings"), kind_);
   build(ds, j.value("split", "default"), 0, "cpu");
   TMF_CHECK(mbht_vocab_to_json(vocab_.ids) == j.at("vocab"), cfg_path, ": the vocabulary differs from the dataset's");

@@ -7,6 +7,7 @@
 
 #include "baselines/llara.h"
 #include "baselines/mbht_baseline.h"
+#include "baselines/model_files.h"
 #include "baselines/most_pop.h"
 #include "baselines/ranking_recommender.h"
 #include "baselines/text_llm.h"
@@ -28,6 +29,14 @@ void write_json_atomically(const std::string& path, const nlohmann::json& j) {
     TMF_CHECK(f.good(), "cannot write ", tmp);
   }
   fs::rename(tmp, path);
+}
+
+std::string check_trained_on(const nlohmann::json& config, const Dataset& ds, const std::string& dir) {
+  const std::string hash = ds.content_hash();
+  TMF_CHECK(config.value("dataset_hash", "") == hash, "model ", dir, " was trained on dataset '",
+            config.value("dataset_name", ""), "' (", config.value("dataset_hash", "").substr(0, 12), "), not on ",
+            ds.path(), " (", hash.substr(0, 12), ")");
+  return hash;
 }
 
 const std::vector<std::string>& recommender_kinds() {
