@@ -17,6 +17,8 @@ PipelineOptions pipeline_options(Args& a) {
   o.tune.grad_accum = a.get_int("grad-accum", o.tune.grad_accum);
   o.tune.lr = a.get_double("lr", o.tune.lr);
   o.backbone.steps = a.get_int("warmup-steps", o.backbone.steps);
+  o.backbone.prompts = int(a.get_int("warmup-prompts", o.backbone.prompts));
+  TMF_CHECK(o.backbone.prompts >= 0, "--warmup-prompts must be >= 0, got ", o.backbone.prompts);
   o.encoders.steps = a.get_int("clip-steps", o.encoders.steps);
   o.mbht_epochs = a.get_int("mbht-epochs", o.mbht_epochs);
   o.prompt_history = a.get_int("prompt-history", o.prompt_history);
