@@ -4,14 +4,16 @@
 # candidate's name (model codes such as "GA919" included) exactly; a GPU does that in minutes, the
 # 2-core CPU in hours (measured numbers: issue 4's closing notes).
 #
-# Through the prepared GPU run (builds tmf there; carry [".deps"] from scripts/gather-gpu-deps.sh):
-#   GPU_TARGETS=tmf GPU_BENCH=scripts/gpu-quality.sh bash scripts/gpu-check.sh
+# On the device (carry [".deps"] from scripts/gather-gpu-deps.sh), as two calls so that neither
+# passes the 10-minute limit: the build, then this script on the still-warm machine:
+#   GPU_TARGETS=tmf GPU_BENCH=true bash scripts/gpu-check.sh
+#   bash scripts/gpu-quality.sh
 # or anywhere a tmf is built:
 #   TMF=build/release/app/tmf DEVICE=cpu bash scripts/gpu-quality.sh
 # Settings (environment, defaults in brackets): WORLDS [electronics], SEEDS [42],
-# LEVELS [text,behavior,amsa,cma], SIZE [default], WARMUP warm-up steps [4000],
-# PROMPTS warm-up prompts [20000], STEPS tuning steps [1500], LIMIT test rows [300; 0 = all],
-# BUDGET_S seconds per world before it stops [480]. A stopped run resumes on the next call:
+# LEVELS [text,behavior,amsa,cma], SIZE [default], WARMUP warm-up steps [10000], WBATCH texts
+# per warm-up step [64], PROMPTS warm-up prompts [20000], STEPS tuning steps [1500], LIMIT test
+# rows [300; 0 = all], BUDGET_S seconds per world before it stops [480]. A stopped run resumes on the next call:
 # finished levels and stages are reused from WORK [build/quality].
 # Writes $OUT/quality-<world>.md (the table) and .log, and the dataset with its stored eval runs.
 set -uo pipefail
@@ -31,7 +33,8 @@ for w in ${WORLDS:-electronics}; do
   t0=$(date +%s)
   timeout "${BUDGET_S:-480}" "$tmf" ablate --dataset "$db" --out "$work/$w" --seeds "${SEEDS:-42}" \
     --levels "${LEVELS:-text,behavior,amsa,cma}" --decode constrained,free --size "${SIZE:-default}" \
-    --warmup-steps "${WARMUP:-4000}" --warmup-prompts "${PROMPTS:-20000}" --steps "${STEPS:-1500}" \
+    --warmup-steps "${WARMUP:-10000}" --warmup-batch "${WBATCH:-64}" --warmup-prompts "${PROMPTS:-20000}" \
+    --steps "${STEPS:-1500}" \
     --limit "${LIMIT:-300}" --device "${DEVICE:-cuda}" >"$out/quality-$w.md" 2>"$out/quality-$w.log"
   rc=$?
   echo "$w: exit $rc after $(( $(date +%s) - t0 )) s"

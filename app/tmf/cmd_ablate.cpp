@@ -4,7 +4,7 @@
 //   tmf ablate --dataset FILE --out DIR [--seeds 1,2,3] [--levels text,behavior,amsa,cma]
 //              [--decode constrained,free] [--limit N] [--split default] [--candidates default]
 //              [--size default|demo|tiny] [--steps 300] [--batch 8] [--lr 5e-4] [--warmup-steps 300]
-//              [--warmup-prompts 2000]
+//              [--warmup-prompts 2000] [--warmup-batch 16]
 //              [--clip-steps 300] [--mbht-epochs 20] [--device auto] [--redo] [--json]
 #include <cstdio>
 

@@ -1,7 +1,7 @@
 // tmf train: dataset -> TMF model package (train/tmf_pipeline.h).
 //   tmf train --dataset FILE --out DIR [--level text|behavior|amsa|cma] [--split default]
 //             [--steps 300] [--batch 8] [--lr 5e-4] [--warmup-steps 300] [--clip-steps 300]
-//             [--warmup-prompts 2000]
+//             [--warmup-prompts 2000] [--warmup-batch 16]
 //             [--mbht-epochs 20] [--seed 42] [--device cpu|cuda] [--redo]
 //             [--size default|demo|tiny]   (demo: the app's demo model, < 30 min on 2 cores;
 //                                       tiny: a few-second model for tests and smoke runs)

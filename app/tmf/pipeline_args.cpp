@@ -19,6 +19,8 @@ PipelineOptions pipeline_options(Args& a) {
   o.backbone.steps = a.get_int("warmup-steps", o.backbone.steps);
   o.backbone.prompts = int(a.get_int("warmup-prompts", o.backbone.prompts));
   TMF_CHECK(o.backbone.prompts >= 0, "--warmup-prompts must be >= 0, got ", o.backbone.prompts);
+  o.backbone.batch = a.get_int("warmup-batch", o.backbone.batch);
+  TMF_CHECK(o.backbone.batch > 0, "--warmup-batch must be > 0, got ", o.backbone.batch);
   o.encoders.steps = a.get_int("clip-steps", o.encoders.steps);
   o.mbht_epochs = a.get_int("mbht-epochs", o.mbht_epochs);
   o.prompt_history = a.get_int("prompt-history", o.prompt_history);
