@@ -13,8 +13,8 @@
 # Settings (environment, defaults in brackets): WORLDS [electronics], SEEDS [42],
 # LEVELS [text,behavior,amsa,cma], SIZE [default], WARMUP warm-up steps [10000], WBATCH texts
 # per warm-up step [64], PROMPTS warm-up prompts [20000], STEPS tuning steps [1500], LIMIT test
-# rows [300; 0 = all], BUDGET_S seconds per world before it stops [480]. A stopped run resumes on the next call:
-# finished levels and stages are reused from WORK [build/quality].
+# rows [300; 0 = all], BUDGET_S seconds per world before it stops [480]. A stopped run resumes
+# on the next call: finished levels and stages are reused from WORK [build/quality].
 # Writes $OUT/quality-<world>.md (the table) and .log, and the dataset with its stored eval runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -34,8 +34,8 @@ for w in ${WORLDS:-electronics}; do
   timeout "${BUDGET_S:-480}" "$tmf" ablate --dataset "$db" --out "$work/$w" --seeds "${SEEDS:-42}" \
     --levels "${LEVELS:-text,behavior,amsa,cma}" --decode constrained,free --size "${SIZE:-default}" \
     --warmup-steps "${WARMUP:-10000}" --warmup-batch "${WBATCH:-64}" --warmup-prompts "${PROMPTS:-20000}" \
-    --steps "${STEPS:-1500}" \
-    --limit "${LIMIT:-300}" --device "${DEVICE:-cuda}" >"$out/quality-$w.md" 2>"$out/quality-$w.log"
+    --steps "${STEPS:-1500}" --limit "${LIMIT:-300}" --device "${DEVICE:-cuda}" \
+    >"$out/quality-$w.md" 2>"$out/quality-$w.log"
   rc=$?
   echo "$w: exit $rc after $(( $(date +%s) - t0 )) s"
   [[ $rc -eq 0 ]] || status=$rc

@@ -1,5 +1,7 @@
 #include "pipeline_args.h"
 
+#include <cstdint>
+
 #include "llm/device.h"
 #include "util/error.h"
 
@@ -17,8 +19,9 @@ PipelineOptions pipeline_options(Args& a) {
   o.tune.grad_accum = a.get_int("grad-accum", o.tune.grad_accum);
   o.tune.lr = a.get_double("lr", o.tune.lr);
   o.backbone.steps = a.get_int("warmup-steps", o.backbone.steps);
-  o.backbone.prompts = int(a.get_int("warmup-prompts", o.backbone.prompts));
-  TMF_CHECK(o.backbone.prompts >= 0, "--warmup-prompts must be >= 0, got ", o.backbone.prompts);
+  const int64_t prompts = a.get_int("warmup-prompts", o.backbone.prompts);
+  TMF_CHECK(prompts >= 0 && prompts <= INT32_MAX, "--warmup-prompts must be in [0, 2^31), got ", prompts);
+  o.backbone.prompts = int(prompts);
   o.backbone.batch = a.get_int("warmup-batch", o.backbone.batch);
   TMF_CHECK(o.backbone.batch > 0, "--warmup-batch must be > 0, got ", o.backbone.batch);
   o.encoders.steps = a.get_int("clip-steps", o.encoders.steps);

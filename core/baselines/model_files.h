@@ -1,15 +1,14 @@
-// Helpers of the baselines' saved model directories (DIR/config.json + DIR/model.safetensors).
+// Helpers of the baselines' saved model directories (DIR/config.json + DIR/model.safetensors);
+// config.json is written with util/json_file.h write_json_atomically.
 #pragma once
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "data/dataset.h"
+#include "util/json_file.h"
 
 namespace tmf {
-
-// Writes JSON to path through a temp file + rename, so a crash never leaves half a config.
-void write_json_atomically(const std::string& path, const nlohmann::json& j);
 
 // Fails naming both datasets when `config` (DIR/config.json) records another dataset's content
 // hash than `ds`'s; returns ds's hash.

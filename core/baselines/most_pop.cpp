@@ -17,7 +17,6 @@ namespace tmf {
 
 namespace fs = std::filesystem;
 
-
 nlohmann::json most_pop_defaults() { return {{"behaviors", "all"}}; }
 
 MostPopRecommender::MostPopRecommender(const nlohmann::json& overrides)

@@ -13,7 +13,6 @@ namespace tmf {
 
 namespace fs = std::filesystem;
 
-
 RankingRecommender::RankingRecommender(std::string kind, const nlohmann::json& overrides)
     : kind_(std::move(kind)), settings_(merge_settings(ranking_defaults(kind_), overrides, kind_)) {}
 

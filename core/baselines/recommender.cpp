@@ -3,7 +3,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 
 #include "baselines/llara.h"
 #include "baselines/mbht_baseline.h"
@@ -19,25 +18,6 @@
 namespace tmf {
 
 namespace fs = std::filesystem;
-
-void write_json_atomically(const std::string& path, const nlohmann::json& j) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    TMF_CHECK(f, "cannot write ", tmp);
-    f << j.dump(2) << "\n";
-    TMF_CHECK(f.good(), "cannot write ", tmp);
-  }
-  fs::rename(tmp, path);
-}
-
-std::string check_trained_on(const nlohmann::json& config, const Dataset& ds, const std::string& dir) {
-  const std::string hash = ds.content_hash();
-  TMF_CHECK(config.value("dataset_hash", "") == hash, "model ", dir, " was trained on dataset '",
-            config.value("dataset_name", ""), "' (", config.value("dataset_hash", "").substr(0, 12), "), not on ",
-            ds.path(), " (", hash.substr(0, 12), ")");
-  return hash;
-}
 
 const std::vector<std::string>& recommender_kinds() {
   static const std::vector<std::string> k = {"pop", "gru4rec", "sasrec", "bert4rec", "mbgcn", "mbrec", "mbht", "llara", "text-llm"};

@@ -2,6 +2,7 @@
 # models with their shared trainer, MBHT, LLaRA and the text-only LLM.
 list(APPEND TMF_CORE_SOURCES
   baselines/recommender.cpp
+  baselines/model_files.cpp
   baselines/most_pop.cpp
   baselines/ranking_net.cpp
   baselines/ranking_trainer.cpp

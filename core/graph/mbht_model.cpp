@@ -6,6 +6,7 @@
 
 #include "llm/safetensors_torch.h"
 #include "util/error.h"
+#include "util/json_file.h"
 #include "util/sha256.h"
 
 namespace tmf {
@@ -50,14 +51,7 @@ void save_mbht(const MbhtModel& m, const std::string& dir) {
                       {"dataset_hash", m.dataset_hash},
                       {"dataset_name", m.dataset_name},
                       {"training", m.training}};
-  const std::string path = dir + "/config.json", tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    TMF_CHECK(f, "cannot write ", tmp);
-    f << j.dump(2) << "\n";
-    TMF_CHECK(f.good(), "cannot write ", tmp);
-  }
-  fs::rename(tmp, path);
+  write_json_atomically(dir + "/config.json", j);
 }
 
 MbhtModel load_mbht(const std::string& dir, const Dataset& ds, const std::string& device) {

@@ -13,4 +13,6 @@ nlohmann::json read_json_file(const std::string& path) {
   }
 }
 
+void write_json_atomically(const std::string& path, const nlohmann::json& j) { write_file_atomic(path, j.dump(2) + "\n"); }
+
 }  // namespace tmf
