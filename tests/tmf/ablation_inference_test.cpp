@@ -6,6 +6,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "data/candidates.h"
 #include "data/image.h"
 #include "data/split.h"
@@ -26,11 +28,12 @@ struct World {
   AblationReport report;
 };
 
-// Built once for the tests below (the four tiny trainings take most of the time).
+// Built once per test process for the tests below (the four tiny trainings take most of the time).
+// CTest runs each test in its own process, possibly side by side, so the folder is per process.
 World& fixture() {
   static World* w = [] {
     auto* w = new World;
-    w->dir = std::string(TMF_BINARY_DIR) + "/test-tmp/ablation";
+    w->dir = std::string(TMF_BINARY_DIR) + "/test-tmp/ablation-" + std::to_string(::getpid());
     fs::remove_all(w->dir);
     fs::create_directories(w->dir);
     w->ds = std::make_unique<Dataset>(Dataset::create(w->dir + "/w.tmfdb", "w"));
