@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one prepared run on a CUDA machine (PyTorch's LibTorch, no Qt, no Debian -dev packages):
 # builds core + tmf + the torch test suites against the carried .deps/ (scripts/gather-gpu-deps.sh),
-# runs the *_CUDA tests and the CPU suites there, then the backbone benchmark with a
-# Llama-2-7B-shaped random bf16 model. Writes logs to $OUT (or ./gpu-out).
+# runs the *_CUDA tests and the CPU suites there, then scripts/gpu-bench.sh: the backbone and full
+# TMF (training step, batched inference at batch 64) with a Llama-2-7B-shaped random bf16 model. Writes logs to $OUT (or ./gpu-out).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-gpu-out}
@@ -23,4 +23,5 @@ for t in llm_tests clip_tests safetensors_torch_tests tmf_tests; do
   "$exe" --gtest_brief=1 >"$out/$t.log" 2>&1; echo "$t: exit $? — $(grep -E '^\[  (PASSED|FAILED)' "$out/$t.log" | tr '\n' ' ')"
   grep -E "FAILED|Failure" -A4 "$out/$t.log" | head -30
 done
-eval "${GPU_BENCH:-build/cuda/app/tmf bench-llm --help}" 2>&1 | tee "$out/bench.log"
+# GPU_BENCH replaces the benchmark (GPU_BENCH=true skips it, as scripts/gpu-quality.sh does).
+eval "${GPU_BENCH:-bash scripts/gpu-bench.sh}" 2>&1 | tee "$out/bench.log"
