@@ -2,7 +2,8 @@
 # The one prepared run on a CUDA machine (PyTorch's LibTorch, no Qt, no Debian -dev packages):
 # builds core + tmf + the torch test suites against the carried .deps/ (scripts/gather-gpu-deps.sh),
 # runs the *_CUDA tests and the CPU suites there, then scripts/gpu-bench.sh: the backbone and full
-# TMF (training step, batched inference at batch 64) with a Llama-2-7B-shaped random bf16 model. Writes logs to $OUT (or ./gpu-out).
+# TMF (training step, batched inference at batch 64) with a Llama-2-7B-shaped random bf16 model.
+# Writes logs to $OUT (or ./gpu-out).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-gpu-out}

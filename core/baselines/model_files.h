@@ -1,12 +1,10 @@
-// Helpers of the baselines' saved model directories (DIR/config.json + DIR/model.safetensors);
-// config.json is written with util/json_file.h write_json_atomically.
+// Helpers of the baselines' saved model directories (DIR/config.json + DIR/model.safetensors).
 #pragma once
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "data/dataset.h"
-#include "util/json_file.h"
 
 namespace tmf {
 
