@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "train/curriculum.h"
+#include "prompt/task.h"
 
 namespace tmf {
 

@@ -1,3 +1,4 @@
 list(APPEND TMF_BASE_SOURCES
   prompt/hybrid_prompt.cpp
+  prompt/task.cpp
 )

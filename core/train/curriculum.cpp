@@ -6,15 +6,6 @@
 
 namespace tmf {
 
-const char* task_name(Task t) {
-  switch (t) {
-    case Task::Easy: return "easy";
-    case Task::Medium: return "medium";
-    case Task::Hard: return "hard";
-  }
-  return "?";
-}
-
 Curriculum::Curriculum(int64_t t1_, int64_t total_) : t1(t1_), total(total_) {
   TMF_CHECK(total > 0 && t1 >= 0 && t1 < total, "curriculum thresholds need 0 <= T1 < T, got T1 ", t1, ", T ", total);
 }

@@ -9,10 +9,9 @@
 #include <cstdint>
 #include <string>
 
-namespace tmf {
+#include "prompt/task.h"
 
-enum class Task { Easy = 0, Medium = 1, Hard = 2 };
-const char* task_name(Task t);
+namespace tmf {
 
 struct Curriculum {
   int64_t t1 = 0;     // T1
