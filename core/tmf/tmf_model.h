@@ -9,69 +9,27 @@
 // goes through the fusion module as a sequence of its own (its AMSA/CMA weights are trivially 1):
 // the same parameters map its three modalities into the token space as for history items.
 //
-// Hook for LLaRA (baselines/llara.h): a model built with an ItemTokenSource has no fusion module,
-// no adaptors and no behavior tokens (behaviors stay words); its item tokens, for history and
-// candidate items alike, are the source's embeddings. Everything else (prompts, padding, answer
-// labels, loss, generation, tune_tmf, evaluate_tmf) is shared.
+// Hook for LLaRA (baselines/llara.h): a model built with an ItemTokenSource (tmf/item_token_source.h)
+// has no fusion module, no adaptors and no behavior tokens (behaviors stay words). Everything else
+// (prompts, padding, answer labels, loss, generation, tune_tmf, evaluate_tmf) is shared.
+// Parts: ablation_level.h (Table 3 rows), item_features.h (frozen inputs), tmf_heads.h (fusion +
+// adaptors), tmf_batch.h (prompt batch assembly: build() is defined in tmf_batch.cpp).
 #pragma once
 #include <torch/nn/module.h>
 
-#include <functional>
-#include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
-#include "fusion/adaptor.h"
-#include "fusion/modality_fusion.h"
 #include "llm/llama.h"
 #include "llm/tokenizer.h"
+#include "tmf/ablation_level.h"
+#include "tmf/item_features.h"
+#include "tmf/item_token_source.h"
+#include "tmf/tmf_batch.h"
 #include "tmf/tmf_example.h"
+#include "tmf/tmf_heads.h"
 
 namespace tmf {
-
-// The four rows of Table 3.
-enum class AblationLevel { Text = 0, Behavior = 1, Amsa = 2, Cma = 3 };
-const char* level_name(AblationLevel l);  // "text", "behavior", "amsa", "cma"
-AblationLevel parse_level(const std::string& s);
-Task hardest_task(AblationLevel l);       // text: easy; behavior: medium; amsa, cma: hard
-
-struct ItemFeatures {
-  std::unordered_map<int64_t, int64_t> item_row, behavior_row;  // dataset id -> row
-  torch::Tensor image;     // (N, Di)
-  torch::Tensor text;      // (N, Dt)
-  torch::Tensor graph;     // (N, Dg)
-  torch::Tensor behavior;  // (NB, Dg)
-  torch::Tensor item_rows(const std::vector<int64_t>& ids) const;      // (len) int64, throws on unknown ids
-  torch::Tensor behavior_rows(const std::vector<int64_t>& ids) const;  // (len) int64
-  void save(const std::string& path) const;
-  static ItemFeatures load(const std::string& path);
-};
-
-struct TmfHeadsImpl : torch::nn::Module {
-  TmfHeadsImpl(const FusionConfig& fusion_cfg, int64_t hidden_size);
-  ModalityFusion fusion{nullptr};
-  Adaptor item_adaptor{nullptr};      // (Dc -> C)
-  Adaptor behavior_adaptor{nullptr};  // (Dg -> C)
-};
-TORCH_MODULE(TmfHeads);
-
-// External item tokens (LLaRA: projector(SASRec item embedding)).
-struct ItemTokenSource {
-  std::function<torch::Tensor(const std::vector<int64_t>& item_ids)> embed;  // -> (n, C)
-  std::shared_ptr<torch::nn::Module> module;  // owns embed's trainable parameters (tuned by tune_tmf)
-};
-
-// A batch of prompts as input embeddings, left-padded.
-struct TmfBatch {
-  torch::Tensor embeds;  // (B, T, C)
-  torch::Tensor mask;    // (B, T) int64, 1 = token
-  torch::Tensor labels;  // (B, T) int64, -100 outside answers (defined when answers were added)
-  std::vector<std::vector<int>> prompt_ids;  // token ids of each prompt (placeholders as their ids)
-  std::vector<HybridPrompt> prompts;
-  FusionOutput fusion;   // of the histories (B, ...), when the level uses item tokens (not with a source)
-  std::vector<int64_t> history_len;
-};
 
 class TmfModel {
  public:

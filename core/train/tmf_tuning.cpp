@@ -9,6 +9,7 @@
 #include "llm/lora.h"
 #include "llm/safetensors_torch.h"
 #include "train/adam.h"
+#include "train/curriculum.h"
 #include "util/error.h"
 #include "util/rng.h"
 
