@@ -20,7 +20,7 @@
 
 #include "data/dataset.h"
 #include "data/split.h"
-#include "eval/answer_match.h"
+#include "prompt/answer_match.h"
 #include "util/progress.h"
 
 namespace tmf {

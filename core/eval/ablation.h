@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "eval/answer_match.h"
+#include "prompt/answer_match.h"
 #include "eval/tmf_eval.h"
 #include "train/tmf_pipeline.h"
 

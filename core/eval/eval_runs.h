@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "eval/answer_match.h"
+#include "prompt/answer_match.h"
 
 namespace tmf {
 

@@ -1,5 +1,4 @@
 list(APPEND TMF_BASE_SOURCES
-  eval/answer_match.cpp
   eval/eval_runs.cpp
 )
 list(APPEND TMF_CORE_SOURCES

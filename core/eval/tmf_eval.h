@@ -1,6 +1,6 @@
 // Evaluation of a TMF model on stored candidate sets (paper §5.1): HitRate@1 over all sequences and
 // over valid answers, and ValidRatio, with three decoding modes:
-//   free         greedy generation, answers matched to candidate names (eval/answer_match.h)
+//   free         greedy generation, answers matched to candidate names (prompt/answer_match.h)
 //   constrained  greedy over a prefix trie of the candidate names (always valid)
 //   likelihood   the candidate whose name is most likely after the prompt (always valid)
 // Prompts use the hardest task of the model's ablation level and template 0.
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "eval/answer_match.h"
+#include "prompt/answer_match.h"
 #include "tmf/tmf_model.h"
 #include "util/progress.h"
 

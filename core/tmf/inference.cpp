@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/dataset.h"
-#include "eval/answer_match.h"
+#include "prompt/answer_match.h"
 #include "llm/candidate_decoding.h"
 #include "llm/device.h"
 #include "tmf/tmf_package.h"

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "eval/answer_match.h"
+#include "prompt/answer_match.h"
 
 using namespace tmf;
 

@@ -1,4 +1,4 @@
-#include "eval/answer_match.h"
+#include "prompt/answer_match.h"
 
 #include <algorithm>
 
