@@ -38,7 +38,7 @@ int run_ablate(tmf::cli::Args& a) {
   o.levels.clear();
   for (auto l : split(levels, ',')) o.levels.push_back(parse_level(std::string(trim(l))));
   o.decodes.clear();
-  for (auto d : split(decodes, ',')) o.decodes.emplace_back(trim(d));
+  for (auto d : split(decodes, ',')) o.decodes.push_back(parse_decode_mode(std::string(trim(d))));
   o.limit = a.get_int("limit", 0);
   o.eval.batch = a.get_int("eval-batch", 16);
   o.redo = a.flag("redo");
@@ -49,7 +49,7 @@ int run_ablate(tmf::cli::Args& a) {
   if (json) {
     nlohmann::json cells = nlohmann::json::array();
     for (const auto& c : rep.cells)
-      cells.push_back({{"level", level_name(c.level)}, {"seed", c.seed}, {"decode", c.decode}, {"n", c.stats.n},
+      cells.push_back({{"level", level_name(c.level)}, {"seed", c.seed}, {"decode", decode_mode_name(c.decode)}, {"n", c.stats.n},
                        {"n_valid", c.stats.n_valid}, {"n_hit", c.stats.n_hit}, {"hit_rate_all", c.stats.hit_rate_all()},
                        {"valid_ratio", c.stats.valid_ratio()}, {"train_seconds", c.train_seconds},
                        {"eval_seconds", c.eval_seconds}, {"package", c.package_dir}});

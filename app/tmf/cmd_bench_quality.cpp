@@ -110,7 +110,7 @@ int bench_quality(Args& a) {
     for (int64_t s = 0; s < n_seeds; ++s) seeds.push_back(uint64_t(s));
   }
   std::vector<std::string> decodes;
-  for (auto& d : tmf::split(tmf_decode, ',')) decodes.push_back(std::string(trim(d)));
+  for (auto& d : tmf::split(tmf_decode, ',')) decodes.push_back(decode_mode_name(parse_decode_mode(std::string(trim(d)))));
 
   // --set kind.key=value (value parsed as JSON, else taken as a string).
   std::map<std::string, nlohmann::json> overrides;
@@ -181,7 +181,7 @@ int bench_quality(Args& a) {
             RecEvalOptions eo;
             eo.split = split;
             eo.candidates = cands;
-            eo.decode = d.empty() ? "free" : d;
+            eo.decode = parse_decode_mode(d.empty() ? "free" : d);
             if (llm) eo.limit = llm_limit;
             RecEvalResult er = rec->evaluate(ds, eo, progress);
             EvalRun run;

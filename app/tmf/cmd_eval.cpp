@@ -24,7 +24,7 @@ int run_eval(tmf::cli::Args& a) {
   const std::string model_dir = a.req("model");
   const std::string split = a.get("split", "default"), cands = a.get("candidates", "default"), part = a.get("part", "test");
   EvalOptions eo;
-  eo.decode = a.get("decode", "free");
+  eo.decode = parse_decode_mode(a.get("decode", "free"));
   eo.batch = a.get_int("batch", 16);
   const int64_t limit = a.get_int("limit", 0);
   const bool json = a.flag("json");
@@ -44,7 +44,7 @@ int run_eval(tmf::cli::Args& a) {
   run.level = level_name(pkg.model.level());
   run.candidate_set_id = set_id;
   run.part = part;
-  run.decode = eo.decode;
+  run.decode = decode_mode_name(eo.decode);
   run.seed = int64_t(pkg.info.settings.value("seed", 0));
   run.stats = res.stats;
   run.settings = settings.dump();
@@ -53,11 +53,11 @@ int run_eval(tmf::cli::Args& a) {
   if (json) {
     nlohmann::json out = {{"n", res.stats.n}, {"n_valid", res.stats.n_valid}, {"n_hit", res.stats.n_hit},
                           {"hit_rate_all", res.stats.hit_rate_all()}, {"hit_rate_valid", res.stats.hit_rate_valid()},
-                          {"valid_ratio", res.stats.valid_ratio()}, {"decode", eo.decode},
+                          {"valid_ratio", res.stats.valid_ratio()}, {"decode", decode_mode_name(eo.decode)},
                           {"level", level_name(pkg.model.level())}, {"seconds", res.seconds}};
     std::printf("%s\n", out.dump(2).c_str());
   } else {
-    std::printf("%s, %s decoding, %s part: %lld sequences\n", level_name(pkg.model.level()), eo.decode.c_str(), part.c_str(),
+    std::printf("%s, %s decoding, %s part: %lld sequences\n", level_name(pkg.model.level()), decode_mode_name(eo.decode), part.c_str(),
                 (long long)res.stats.n);
     std::printf("  HitRate@1 (all)   %.4f\n  HitRate@1 (valid) %.4f\n  ValidRatio        %.4f\n  %.1f s\n",
                 res.stats.hit_rate_all(), res.stats.hit_rate_valid(), res.stats.valid_ratio(), res.seconds);

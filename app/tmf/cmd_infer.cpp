@@ -114,7 +114,7 @@ InferenceRequest request_from_json(const Dataset& ds, const std::string& path) {
 }
 
 void print_text(const InferenceResult& r) {
-  std::printf("model level %s, %s prompt, %s decoding, %s\n", r.level.c_str(), r.task.c_str(), r.decode.c_str(),
+  std::printf("model level %s, %s prompt, %s decoding, %s\n", r.level.c_str(), r.task.c_str(), decode_mode_name(r.decode),
               r.device.c_str());
   std::printf("\nprompt (%lld tokens):\n%s\n\n", (long long)r.prompt_tokens, r.prompt_text.c_str());
   std::printf("answer: %s\n", r.generated.c_str());
@@ -153,7 +153,7 @@ int run_infer(cli::Args& a) {
                     part = a.get("part", "test");
   const auto target = a.opt("target");
   const auto expected = a.opt("expected");
-  const std::string decode = a.get("decode", "free");
+  const DecodeMode decode = parse_decode_mode(a.get("decode", "free"));
   const int template_id = int(a.get_int("template", 0));
   const std::string device = a.get("device", "auto");
   const bool json = a.flag("json");

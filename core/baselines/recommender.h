@@ -21,6 +21,7 @@
 #include "data/dataset.h"
 #include "data/split.h"
 #include "prompt/answer_match.h"
+#include "tmf/decode_mode.h"
 #include "util/progress.h"
 
 namespace tmf {
@@ -37,7 +38,7 @@ struct RecEvalOptions {
   std::string split = "default";
   std::string candidates = "default";
   std::string part = "test";
-  std::string decode = "free";         // LLM baselines: free | constrained | likelihood
+  DecodeMode decode = DecodeMode::Free;  // LLM baselines (tmf/decode_mode.h)
   int64_t limit = 0;                   // > 0: only the first rows (LLM baselines on the CPU)
 };
 

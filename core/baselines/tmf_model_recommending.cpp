@@ -3,7 +3,7 @@
 
 #include "eval/tmf_eval.h"
 #include "graph/mbht_rank.h"
-#include "llm/candidate_decoding.h"
+#include "tmf/answer_decoding.h"
 #include "util/error.h"
 
 namespace tmf {
@@ -60,9 +60,8 @@ std::vector<std::vector<float>> score_with_tmf_model(TmfModel& m, int64_t target
   torch::NoGradGuard ng;
   m.llm()->eval();
   m.set_heads_training(false);
-  ScoreOptions so;
-  so.append_eos = true;
-  so.eos_id = m.tokenizer().eos_id();
+  DecodeOptions so;
+  so.mode = DecodeMode::Likelihood;
   std::vector<std::vector<float>> out;
   for (size_t i = 0; i < rows.size(); ++i) {
     CandidateRow cr;
@@ -71,14 +70,8 @@ std::vector<std::vector<float>> score_with_tmf_model(TmfModel& m, int64_t target
     TmfExample ex = example_of(*rows[i], cr, target_behavior);
     ex.truth = -1;
     TmfBatch b = m.build({ex}, hardest_task(m.level()), {0}, /*with_answer=*/false);
-    std::vector<std::vector<int64_t>> ids;
-    for (int64_t c : candidates[i]) {
-      auto t = m.tokenizer().encode(m.names().item(c));
-      ids.emplace_back(t.begin(), t.end());
-    }
     std::vector<float> s;
-    for (const auto& c : score_candidates(*m.llm(), Prompt::from_embeds(b.embeds), ids, so))
-      s.push_back(float(c.sum_logprob));
+    for (const auto& c : decode_answers(m, b, {candidate_names(m, ex)}, so)[0].scores) s.push_back(float(c.sum_logprob));
     out.push_back(std::move(s));
   }
   return out;

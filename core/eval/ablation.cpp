@@ -62,7 +62,7 @@ AblationReport run_ablation(Dataset& ds, const std::string& root, const Ablation
       }
       LoadedPackage pkg = load_package(dir, NameBook::of(ds), o.pipeline.device, &ds);
       const std::string hash = package_hash(dir);
-      for (const auto& decode : o.decodes) {
+      for (DecodeMode decode : o.decodes) {
         EvalOptions eo = o.eval;
         eo.decode = decode;
         EvalResult er = evaluate_tmf(pkg.model, examples, eo, sub);
@@ -81,7 +81,7 @@ AblationReport run_ablation(Dataset& ds, const std::string& root, const Ablation
         run.level = level_name(level);
         run.candidate_set_id = set_id;
         run.part = o.part;
-        run.decode = decode;
+        run.decode = decode_mode_name(decode);
         run.seed = int64_t(seed);
         run.stats = er.stats;
         run.settings = nlohmann::json{{"ablation", root}, {"limit", o.limit}, {"package", pkg.manifest}}.dump();
@@ -101,7 +101,7 @@ std::string AblationReport::markdown() const {
       {AblationLevel::Behavior, "+ behavior tokens"},
       {AblationLevel::Amsa, "+ item tokens (AMSA)"},
       {AblationLevel::Cma, "+ CMA (full TMF)"}};
-  std::vector<std::string> decodes;
+  std::vector<DecodeMode> decodes;
   std::vector<uint64_t> seeds;
   for (const auto& c : cells) {
     if (std::find(decodes.begin(), decodes.end(), c.decode) == decodes.end()) decodes.push_back(c.decode);
@@ -114,14 +114,15 @@ std::string AblationReport::markdown() const {
     return std::string(buf);
   };
   std::string out = "| level |";
-  for (auto& d : decodes) out += " HitRate@1 (" + d + ") |" + (d == "free" ? " ValidRatio (free) |" : "");
+  for (DecodeMode d : decodes)
+    out += std::string(" HitRate@1 (") + decode_mode_name(d) + ") |" + (d == DecodeMode::Free ? " ValidRatio (free) |" : "");
   out += "\n|---|";
-  for (auto& d : decodes) out += d == "free" ? "---|---|" : "---|";
+  for (DecodeMode d : decodes) out += d == DecodeMode::Free ? "---|---|" : "---|";
   out += "\n";
   for (auto& [level, label] : kRows) {
     bool any = false;
     std::string row = std::string("| ") + label + " |";
-    for (auto& d : decodes) {
+    for (DecodeMode d : decodes) {
       std::vector<double> hr, vr;
       for (const auto& c : cells)
         if (c.level == level && c.decode == d) {
@@ -130,7 +131,7 @@ std::string AblationReport::markdown() const {
         }
       any |= !hr.empty();
       row += " " + (hr.empty() ? std::string("–") : fmt(hr)) + " |";
-      if (d == "free") row += " " + (vr.empty() ? std::string("–") : fmt(vr)) + " |";
+      if (d == DecodeMode::Free) row += " " + (vr.empty() ? std::string("–") : fmt(vr)) + " |";
     }
     if (any) out += row + "\n";
   }

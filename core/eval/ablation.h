@@ -20,7 +20,7 @@ struct AblationOptions {
   std::vector<uint64_t> seeds{42};
   std::vector<AblationLevel> levels{AblationLevel::Text, AblationLevel::Behavior, AblationLevel::Amsa,
                                     AblationLevel::Cma};
-  std::vector<std::string> decodes{"constrained", "free"};
+  std::vector<DecodeMode> decodes{DecodeMode::Constrained, DecodeMode::Free};
   std::string candidates = "default";
   std::string part = "test";
   int64_t limit = 0;                        // evaluate the first N rows only (0 = all)
@@ -31,7 +31,7 @@ struct AblationOptions {
 struct AblationCell {
   AblationLevel level = AblationLevel::Cma;
   uint64_t seed = 0;
-  std::string decode;
+  DecodeMode decode = DecodeMode::Free;
   HitStats stats;
   double train_seconds = 0, eval_seconds = 0;
   std::string package_dir;

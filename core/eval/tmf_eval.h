@@ -1,22 +1,21 @@
 // Evaluation of a TMF model on stored candidate sets (paper §5.1): HitRate@1 over all sequences and
-// over valid answers, and ValidRatio, with three decoding modes:
-//   free         greedy generation, answers matched to candidate names (prompt/answer_match.h)
-//   constrained  greedy over a prefix trie of the candidate names (always valid)
-//   likelihood   the candidate whose name is most likely after the prompt (always valid)
-// Prompts use the hardest task of the model's ablation level and template 0.
+// over valid answers, and ValidRatio, in any decoding mode of tmf/decode_mode.h (free generation,
+// the paper's, is the default). Prompts use the hardest task of the model's ablation level and
+// template 0.
 #pragma once
 #include <string>
 #include <vector>
 
 #include "prompt/answer_match.h"
+#include "tmf/decode_mode.h"
 #include "tmf/tmf_model.h"
 #include "util/progress.h"
 
 namespace tmf {
 
 struct EvalOptions {
-  std::string decode = "free";  // free | constrained | likelihood
-  int64_t batch = 16;           // prompts per generation batch (free decoding)
+  DecodeMode decode = DecodeMode::Free;
+  int64_t batch = 16;           // prompts per built batch
   int64_t max_new_tokens = 48;
   int template_id = 0;
 };

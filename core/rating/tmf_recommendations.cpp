@@ -42,7 +42,7 @@ std::vector<Recommendation> tmf_recommendations(const Dataset& ds, int64_t study
   init_torch_threads();
   LoadedPackage pkg = load_package(package_dir, NameBook::of(ds), resolve_device(device), &ds);
   EvalOptions eo;
-  eo.decode = "constrained";
+  eo.decode = DecodeMode::Constrained;
   EvalResult res = evaluate_tmf(pkg.model, examples, eo, progress);
   TMF_CHECK(res.rows.size() == examples.size(), "TMF evaluation returned ", res.rows.size(), " rows for ",
             examples.size(), " sequences");

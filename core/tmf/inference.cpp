@@ -10,9 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "data/dataset.h"
-#include "prompt/answer_match.h"
-#include "llm/candidate_decoding.h"
 #include "llm/device.h"
+#include "tmf/answer_decoding.h"
 #include "tmf/tmf_package.h"
 #include "train/item_encoders.h"
 #include "util/error.h"
@@ -140,8 +139,6 @@ InferenceResult InferenceSession::run(const InferenceRequest& rq, const Progress
   TMF_CHECK(rq.history_items.size() == rq.history_behaviors.size(), "the sequence has ", rq.history_items.size(),
             " items but ", rq.history_behaviors.size(), " behaviors");
   TMF_CHECK(!rq.candidates.empty(), "the candidate list is empty");
-  TMF_CHECK(rq.decode == "free" || rq.decode == "constrained" || rq.decode == "likelihood", "unknown decoding mode '",
-            rq.decode, "' (expected free, constrained or likelihood)");
   TMF_CHECK(rq.template_id >= 0 && rq.template_id < kNumPromptTemplates, "prompt template ", rq.template_id,
             " does not exist (0..", kNumPromptTemplates - 1, ")");
   TMF_CHECK(rq.expected >= -1 && rq.expected < int(rq.candidates.size()), "expected answer index ", rq.expected,
@@ -206,22 +203,14 @@ InferenceResult InferenceSession::run(const InferenceRequest& rq, const Progress
   // Scores of every candidate: likelihood of "name EOS" after the prompt.
   t = Clock::now();
   progress.report("infer", 2, 4, "scoring candidates");
-  auto prompt = Prompt::from_embeds(batch.embeds);
-  std::vector<std::vector<int64_t>> cand_ids;
-  for (auto& n : r.candidate_names) {
-    auto ids = model.tokenizer().encode(n);
-    TMF_CHECK(!ids.empty(), "candidate name '", n, "' tokenizes to nothing");
-    cand_ids.emplace_back(ids.begin(), ids.end());
-  }
-  ScoreOptions so;
-  so.append_eos = true;
-  so.eos_id = model.tokenizer().eos_id();
-  auto scores = score_candidates(*model.llm(), prompt, cand_ids, so);
+  DecodeOptions score_opts;
+  score_opts.mode = DecodeMode::Likelihood;
+  const AnswerChoice scored = decode_answers(model, batch, {r.candidate_names}, score_opts)[0];
   double mx = -1e300;
-  for (auto& s : scores) mx = std::max(mx, s.sum_logprob);
+  for (auto& s : scored.scores) mx = std::max(mx, s.sum_logprob);
   double z = 0;
-  for (auto& s : scores) z += std::exp(s.sum_logprob - mx);
-  for (auto& s : scores) {
+  for (auto& s : scored.scores) z += std::exp(s.sum_logprob - mx);
+  for (auto& s : scored.scores) {
     r.candidate_scores.push_back(s.mean_logprob);
     r.candidate_probs.push_back(std::exp(s.sum_logprob - mx) / z);
   }
@@ -229,18 +218,13 @@ InferenceResult InferenceSession::run(const InferenceRequest& rq, const Progress
 
   t = Clock::now();
   progress.report("infer", 3, 4, "decoding");
-  if (rq.decode == "free") {
-    r.generated = model.generate(batch, rq.max_new_tokens)[0];
-    AnswerMatch m = match_answer(r.generated, r.candidate_names);
-    r.matched = m.choice();
-  } else if (rq.decode == "constrained") {
-    r.matched = int(constrained_greedy(*model.llm(), prompt, cand_ids, model.tokenizer().eos_id()).candidate);
-    r.generated = r.matched >= 0 ? r.candidate_names[size_t(r.matched)] : "";
-  } else {
-    for (size_t c = 0; c < scores.size(); ++c)
-      if (r.matched < 0 || scores[c].sum_logprob > scores[size_t(r.matched)].sum_logprob) r.matched = int(c);
-    r.generated = r.candidate_names[size_t(r.matched)];
-  }
+  DecodeOptions dopts;
+  dopts.mode = rq.decode;
+  dopts.max_new_tokens = rq.max_new_tokens;
+  const AnswerChoice answer =
+      rq.decode == DecodeMode::Likelihood ? scored : decode_answers(model, batch, {r.candidate_names}, dopts)[0];
+  r.generated = answer.output;
+  r.matched = answer.choice();
   r.valid = r.matched >= 0;
   r.timings.generate_ms = ms_since(t);
   r.timings.total_ms = ms_since(t_start);
@@ -252,7 +236,7 @@ std::string inference_result_json(const InferenceResult& r, int indent) {
   nlohmann::json j;
   j["level"] = r.level;
   j["task"] = r.task;
-  j["decode"] = r.decode;
+  j["decode"] = decode_mode_name(r.decode);
   j["device"] = r.device;
   j["prompt"] = r.prompt_text;
   j["prompt_tokens"] = r.prompt_tokens;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "prompt/hybrid_prompt.h"
+#include "tmf/decode_mode.h"
 #include "util/progress.h"
 
 namespace tmf {
@@ -35,7 +36,7 @@ struct InferenceRequest {
   std::vector<int64_t> candidates;         // dataset item ids or NewItem ids, presentation order
   std::vector<NewItem> new_items;
   int expected = -1;                       // index into candidates the analyst expects, or -1
-  std::string decode = "free";             // free | constrained | likelihood (see eval/tmf_eval.h)
+  DecodeMode decode = DecodeMode::Free;    // tmf/decode_mode.h
   int template_id = 0;
   int64_t max_new_tokens = 48;
 };
@@ -65,7 +66,7 @@ struct InferenceResult {
   int64_t prompt_tokens = 0;
   std::string level;                   // the model's ablation level
   std::string task;                    // the curriculum variant used: easy | medium | hard
-  std::string decode;
+  DecodeMode decode = DecodeMode::Free;
   std::string generated;               // decoded answer (free), or the chosen candidate's name
   int matched = -1;                    // candidate index the answer names, -1 when invalid
   bool valid = false;

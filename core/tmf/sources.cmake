@@ -1,12 +1,14 @@
 list(APPEND TMF_BASE_SOURCES
   tmf/tmf_example.cpp
   tmf/ablation_level.cpp
+  tmf/decode_mode.cpp
 )
 list(APPEND TMF_CORE_SOURCES
   tmf/item_features.cpp
   tmf/tmf_heads.cpp
   tmf/tmf_model.cpp
   tmf/tmf_batch.cpp
+  tmf/answer_decoding.cpp
   tmf/tmf_package.cpp
   tmf/inference.cpp
 )

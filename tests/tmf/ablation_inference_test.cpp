@@ -60,7 +60,7 @@ TEST(Ablation, EveryLevelTrainsEvaluatesAndIsStored) {
   ASSERT_EQ(w.report.cells.size(), 8u);  // 4 levels x (constrained, free)
   for (const auto& c : w.report.cells) {
     EXPECT_EQ(c.stats.n, 4);
-    if (c.decode == "constrained") {
+    if (c.decode == DecodeMode::Constrained) {
       EXPECT_EQ(c.stats.valid_ratio(), 1.0) << level_name(c.level);
     }
     EXPECT_TRUE(fs::exists(c.package_dir + "/tmf.json"));
@@ -79,14 +79,14 @@ TEST(Ablation, EveryLevelTrainsEvaluatesAndIsStored) {
   AblationOptions o;
   o.pipeline = PipelineOptions::tiny();
   o.levels = {AblationLevel::Cma};
-  o.decodes = {"constrained"};
+  o.decodes = {DecodeMode::Constrained};
   o.limit = 4;
   auto again = run_ablation(*w.ds, w.dir + "/ablate", o);
   ASSERT_EQ(again.cells.size(), 1u);
   EXPECT_EQ(again.cells[0].train_seconds, 0.0);
   const AblationCell& first = w.report.cells[6];  // cma, constrained
   ASSERT_EQ(first.level, AblationLevel::Cma);
-  ASSERT_EQ(first.decode, "constrained");
+  ASSERT_EQ(first.decode, DecodeMode::Constrained);
   EXPECT_EQ(again.cells[0].stats.n_hit, first.stats.n_hit);  // same package, same answers
 }
 
@@ -137,9 +137,9 @@ TEST(Inference, FullModelExplainsItsAnswer) {
   EXPECT_NE(inference_result_json(r).find("\"cma_img\""), std::string::npos);
 
   // Constrained decoding always names a candidate; likelihood picks the most probable one.
-  rq.decode = "constrained";
+  rq.decode = DecodeMode::Constrained;
   EXPECT_TRUE(session->run(rq).valid);
-  rq.decode = "likelihood";
+  rq.decode = DecodeMode::Likelihood;
   InferenceResult lr = session->run(rq);
   ASSERT_TRUE(lr.valid);
   for (double p : lr.candidate_probs) EXPECT_LE(p, lr.candidate_probs[size_t(lr.matched)] + 1e-12);
@@ -157,7 +157,7 @@ TEST(Inference, FullModelExplainsItsAnswer) {
   rq.history_items.push_back(-1);
   rq.history_behaviors.push_back(rq.history_behaviors.back());
   rq.candidates.push_back(-1);
-  rq.decode = "constrained";
+  rq.decode = DecodeMode::Constrained;
   InferenceResult nr = session->run(rq);
   EXPECT_EQ(nr.candidate_names.back(), "Glowing Test Collar");
   EXPECT_EQ(nr.attention[0].rows, std::min(T + 1, keep));

@@ -158,7 +158,7 @@ TEST(Pipeline, TinyWorldEndToEnd) {
   std::vector<TmfExample> exs;
   for (size_t i = 0; i < 3 && i < rows.size(); ++i) exs.push_back(example_of(rows[i], cands[i], ds.target_behavior().id));
   EvalOptions eo;
-  eo.decode = "constrained";
+  eo.decode = DecodeMode::Constrained;
   EvalResult e = evaluate_tmf(pkg.model, exs, eo);
   EXPECT_EQ(e.stats.n, int64_t(exs.size()));
   EXPECT_EQ(e.stats.valid_ratio(), 1.0);

@@ -113,7 +113,7 @@ TEST(Tuning, CurriculumLossFallsDeterministicallyAndEvalRuns) {
   }
   for (const char* mode : {"free", "constrained", "likelihood"}) {
     EvalOptions eo;
-    eo.decode = mode;
+    eo.decode = parse_decode_mode(mode);
     eo.batch = 4;
     eo.max_new_tokens = 12;
     EvalResult r = evaluate_tmf(a, exs, eo);
@@ -122,9 +122,9 @@ TEST(Tuning, CurriculumLossFallsDeterministicallyAndEvalRuns) {
     if (std::string(mode) != "free") EXPECT_EQ(r.stats.valid_ratio(), 1.0) << mode;
     EXPECT_LE(r.stats.n_hit, r.stats.n_valid);
   }
-  EvalOptions bad;
-  bad.decode = "beam";
-  EXPECT_THROW(evaluate_tmf(a, exs, bad), Error);
+  EXPECT_THROW(parse_decode_mode("beam"), Error);
+  for (DecodeMode m : {DecodeMode::Free, DecodeMode::Constrained, DecodeMode::Likelihood})
+    EXPECT_EQ(parse_decode_mode(decode_mode_name(m)), m);
 }
 
 // --- checkpoints ---------------------------------------------------------------------------------

@@ -161,7 +161,7 @@ void InferencePanel::openModel(const QString& packageDir) {
 void InferencePanel::run() {
   try {
     tmf::InferenceRequest rq = m_composition->request();
-    rq.decode = m_decode->currentData().toString().toStdString();
+    rq.decode = tmf::parse_decode_mode(m_decode->currentData().toString().toStdString());
     m_pendingRequest = rq;
     m_runClock.start();
     m_runner->run(rq);
@@ -208,7 +208,7 @@ void InferencePanel::showResult(std::shared_ptr<const tmf::InferenceResult> r) {
                         .arg(QString::fromStdString(r->generated).toHtmlEscaped(), matched.toHtmlEscaped(), verdict,
                              r->valid ? tr("yes") : tr("no — the answer names no candidate"),
                              QString::fromStdString(r->level), QString::fromStdString(r->task),
-                             QString::fromStdString(r->decode))
+                             QString::fromUtf8(tmf::decode_mode_name(r->decode)))
                         .arg(r->prompt_tokens)
                         .arg(QString::fromStdString(r->device))
                         .arg(r->timings.total_ms, 0, 'f', 1)

@@ -61,6 +61,6 @@ void ScoreChart::setResult(const tmf::InferenceResult& r) {
   axisX->setLabelFormat(QStringLiteral("%.2f"));
   chart()->addAxis(axisX, Qt::AlignBottom);
   series->attachAxis(axisX);
-  chart()->setTitle(tr("Candidate probabilities (%1 decoding)").arg(QString::fromStdString(r.decode)));
+  chart()->setTitle(tr("Candidate probabilities (%1 decoding)").arg(QString::fromUtf8(tmf::decode_mode_name(r.decode))));
   m_bars = int(r.candidate_probs.size());
 }
