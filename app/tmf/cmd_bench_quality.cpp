@@ -5,7 +5,7 @@
 // a (model, dataset, seed) with a stored run is not retrained unless --redo.
 //   tmf bench quality --dataset FILE [--dataset FILE ...] [--models gru4rec,sasrec,...,tmf]
 //       [--seeds 3 | --seed-list 0,1,2] [--split default] [--candidates default] [--work DIR]
-//       [--set kind.key=value ...] [--tmf-preset default|tiny] [--tmf-steps N] [--tmf-backbone-steps N]
+//       [--set kind.key=value ...] [--tmf-preset default|demo|tiny] [--tmf-steps N] [--tmf-backbone-steps N]
 //       [--tmf-decode constrained,free] [--llm-limit N] [--device cpu|cuda|auto] [--threads 1]
 //       [--out PREFIX] [--redo] [--quiet]
 // Prints Table 2 in Markdown (HitRate@1 over all test rows and ValidRatio, mean ± std over seeds;

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "llm/device.h"
+#include "train/pipeline_settings.h"
 #include "util/error.h"
 
 namespace tmf::cli {
@@ -29,6 +30,9 @@ PipelineOptions pipeline_options(Args& a) {
   o.prompt_history = a.get_int("prompt-history", o.prompt_history);
   o.seed = uint64_t(a.get_int("seed", int64_t(o.seed)));
   o.device = resolve_device(a.get("device", "auto"));
+  o.pretrained_backbone = a.get("backbone", "");
+  o.tuning = a.get("tuning", o.tuning);
+  for (const auto& kv : a.all("set")) apply_pipeline_setting(o, kv);
   return o;
 }
 

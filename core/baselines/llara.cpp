@@ -21,6 +21,7 @@
 #include "train/tmf_pipeline.h"
 #include "train/tmf_tuning.h"
 #include "tmf/tmf_model.h"
+#include "train/example_sampler.h"
 #include "util/error.h"
 #include "util/json_file.h"
 #include "util/sha256.h"
@@ -103,7 +104,7 @@ void LlaraRecommender::train(Dataset& ds, const RecTrainOptions& opts, const Pro
   st->tokenizer_path = stages + "/tokenizer.model";
   st->backbone_dir = stages + "/backbone";
   if (!fs::exists(st->backbone_dir + "/model.safetensors") || !fs::exists(st->tokenizer_path))
-    build_backbone(backbone_corpus(ds, bo), bo, stages, progress);
+    build_backbone(ds, backbone_corpus(ds, bo), bo, stages, progress);
   // 2. SASRec on the same split and seed (its item table feeds the projector).
   nlohmann::json so;
   if (int64_t e = settings_.at("sasrec_epochs").get<int64_t>()) so["epochs"] = e;
@@ -120,6 +121,7 @@ void LlaraRecommender::train(Dataset& ds, const RecTrainOptions& opts, const Pro
   st->make_model(std::move(llm), ds);
   TmfModel& m = *st->model;
   m.set_max_history(settings_.at("prompt_history").get<int64_t>());
+  m.set_candidate_kinds(po.candidate_kinds);  // the prompt format of the shared backbone stage
   const auto rows = training_rows(ds, opts.split);
   TMF_CHECK(!rows.empty(), "llara: split '", opts.split, "' has no training examples");
   std::vector<int64_t> catalog;
@@ -128,6 +130,7 @@ void LlaraRecommender::train(Dataset& ds, const RecTrainOptions& opts, const Pro
   TuneOptions to = po.tune;
   to.seed = opts.seed;
   to.curriculum = CurriculumKind::Llara;
+  to.full_finetune = false;  // LLaRA adapts its backbone with LoRA only (its paper's setting)
   TuneReport tr = tune_tmf(m, rows, catalog, items_seen_by_user(ds), st->target_behavior, to, progress);
   int64_t hybrid_steps = 0;
   for (Task t : tr.tasks) hybrid_steps += t != Task::Easy;
@@ -197,6 +200,7 @@ void LlaraRecommender::load(const std::string& dir, Dataset& ds) {
   add_lora(*llm, lc);
   st->make_model(llm, ds);
   st->model->set_max_history(settings_.at("prompt_history").get<int64_t>());
+  st->model->set_candidate_kinds(llm_pipeline_options(settings_, "llara").candidate_kinds);
   auto t = st::load_all(dir + "/llara.safetensors");
   torch::NoGradGuard ng;
   auto fill = [&](torch::nn::Module& m, const std::string& prefix) {

@@ -10,7 +10,7 @@ namespace tmf {
 
 nlohmann::json llm_pipeline_defaults() {
   return {
-      {"preset", "default"},     // "default" (PipelineOptions()) or "tiny" (PipelineOptions::tiny())
+      {"preset", "default"},     // "default" (PipelineOptions()), "demo" or "tiny" (PipelineOptions::demo()/tiny())
       {"tune_steps", 0},         // curriculum tuning steps T; 0: the preset's
       {"tune_batch", 0},         // examples per tuning batch; 0: the preset's
       {"tune_lr", 0.0},          // peak tuning learning rate; 0: the preset's
@@ -24,8 +24,9 @@ nlohmann::json llm_pipeline_defaults() {
 
 PipelineOptions llm_pipeline_options(const nlohmann::json& s, const std::string& kind) {
   const std::string preset = s.at("preset").get<std::string>();
-  TMF_CHECK(preset == "default" || preset == "tiny", kind, ": preset must be default or tiny, got '", preset, "'");
-  PipelineOptions po = preset == "tiny" ? PipelineOptions::tiny() : PipelineOptions();
+  TMF_CHECK(preset == "default" || preset == "demo" || preset == "tiny", kind,
+            ": preset must be default, demo or tiny, got '", preset, "'");
+  PipelineOptions po = preset == "tiny" ? PipelineOptions::tiny() : preset == "demo" ? PipelineOptions::demo() : PipelineOptions();
   if (int64_t v = s.at("tune_steps").get<int64_t>()) po.tune.steps = v;
   if (int64_t v = s.at("tune_batch").get<int64_t>()) po.tune.batch = v;
   if (double v = s.at("tune_lr").get<double>()) po.tune.lr = v;
@@ -71,7 +72,7 @@ std::vector<std::vector<float>> score_with_tmf_model(TmfModel& m, int64_t target
     ex.truth = -1;
     TmfBatch b = m.build({ex}, hardest_task(m.level()), {0}, /*with_answer=*/false);
     std::vector<float> s;
-    for (const auto& c : decode_answers(m, b, {candidate_names(m, ex)}, so)[0].scores) s.push_back(float(c.sum_logprob));
+    for (const auto& c : decode_answers(m, b, {ex}, so)[0].scores) s.push_back(float(c.sum_logprob));
     out.push_back(std::move(s));
   }
   return out;

@@ -23,9 +23,7 @@ EvalResult evaluate_tmf(TmfModel& model, const std::vector<TmfExample>& examples
     const size_t end = std::min(examples.size(), start + step);
     std::vector<TmfExample> chunk(examples.begin() + long(start), examples.begin() + long(end));
     TmfBatch batch = model.build(chunk, task, std::vector<int>(chunk.size(), o.template_id), /*with_answer=*/false);
-    std::vector<std::vector<std::string>> names;
-    for (const auto& ex : chunk) names.push_back(candidate_names(model, ex));
-    auto answers = decode_answers(model, batch, names, dopts);
+    auto answers = decode_answers(model, batch, chunk, dopts);
     for (size_t i = 0; i < chunk.size(); ++i) {
       res.stats.add(answers[i].match, chunk[i].truth);
       res.rows.push_back(EvalRow{answers[i].output, answers[i].choice(), chunk[i].truth});

@@ -15,4 +15,5 @@ list(APPEND TMF_CORE_SOURCES
   llm/llama.cpp
   llm/generate.cpp
   llm/candidate_decoding.cpp
+  llm/answer_loss.cpp
 )

@@ -79,7 +79,7 @@ void train_tokenizer(const std::vector<std::string>& texts, const TrainOptions& 
       "--model_type=bpe",
       "--vocab_size=" + std::to_string(opts.vocab_size),
       "--byte_fallback=true",
-      "--split_digits=true",
+      std::string("--split_digits=") + (opts.split_digits ? "true" : "false"),
       "--character_coverage=" + std::to_string(opts.character_coverage),
       "--normalization_rule_name=identity",
       "--add_dummy_prefix=true",

@@ -1,7 +1,7 @@
 // Training a SentencePiece tokenizer with the real trainer: runs `spm_train` (Debian package
 // sentencepiece) as a subprocess, no shell, with the texts in a temporary file, and installs the
 // resulting model atomically at out_model_path. The model is Llama-like (BPE, byte fallback,
-// digits split, identity normaliser, dummy prefix, ids unk 0 / bos 1 / eos 2, no pad) with the
+// digits split unless split_digits is false, identity normaliser, dummy prefix, ids unk 0 / bos 1 / eos 2, no pad) with the
 // placeholders as user-defined symbols, so tmf::Tokenizer loads it and encodes it exactly as
 // sentencepiece does. Single-threaded with a fixed seed and no sampling: the same texts and
 // options give the same model bytes.
@@ -23,6 +23,7 @@ struct TrainOptions {
   double character_coverage = 0.9995;             // rarer characters go to byte fallback
   bool remove_extra_whitespaces = false;          // false like Llama: spaces are kept verbatim
   bool hard_vocab_limit = true;                   // false: vocab_size is an upper bound
+  bool split_digits = true;                       // Llama's choice; false keeps codes like "976" whole
   int max_sentence_length = 16384;                // bytes
   unsigned random_seed = 42;
   std::string spm_train_program = "spm_train";  // looked up in PATH unless it contains '/'

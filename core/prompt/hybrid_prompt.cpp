@@ -61,9 +61,12 @@ HybridPrompt build_prompt(const PromptInput& in, Task level, int template_id) {
   b.text(in.target_behavior);
   if (behavior_tokens) b.token(kBehaviorToken, {PlaceholderRef::Kind::Behavior, -1, in.target_behavior_id});
   b.text(t.before_candidates);
+  TMF_CHECK(in.candidate_kinds.empty() || in.candidate_kinds.size() == in.candidates.size(), "a prompt has ",
+            in.candidate_kinds.size(), " candidate kinds for ", in.candidates.size(), " candidates");
   for (size_t c = 0; c < in.candidates.size(); ++c) {
     if (c) b.text(", ");
-    b.text(in.candidates[c]);
+    if (!in.candidate_kinds.empty() && !in.candidate_kinds[c].empty()) b.text(in.candidate_kinds[c] + ": ");
+    b.text(in.candidates[c]);  // (keep in step with tmf_example.h answer_form)
     if (item_tokens) b.token(kItemToken, {PlaceholderRef::Kind::CandidateItem, int(c), 0});
   }
   b.text(t.end);

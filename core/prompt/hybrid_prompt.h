@@ -7,7 +7,8 @@
 // (candidates get item tokens in the hard variant, the target behavior a behavior token from
 // medium on). The placeholders' input embeddings are replaced by adaptor outputs (tmf_model.h);
 // they are never generated. The answer is the target item's name. Several instruction templates
-// exist; training draws one at random per example.
+// exist; training draws one at random per example. Candidates may carry their kind before their
+// name (PromptInput::candidate_kinds).
 //
 // Torch-free: the views show prompts with the placeholders marked.
 #pragma once
@@ -36,6 +37,12 @@ struct PromptInput {
   std::string target_behavior;
   int64_t target_behavior_id = 0;
   std::vector<std::string> candidates;  // names, presentation order
+  // Optional, one per candidate: the candidate's kind (its most specific category), written before
+  // its name ("Wall Charger: Pixelon Rapid WB976 Wall Charger"). An item name puts the most
+  // telling word last; the answer is generated from the first word on, so the model must find the
+  // candidate it means before it writes a word. With the kind first, finding it is one look-up:
+  // the kind the history asks for, then the name that follows it. Empty: names only.
+  std::vector<std::string> candidate_kinds;
 };
 
 // What a placeholder stands for.

@@ -12,11 +12,12 @@ std::vector<std::string> candidate_names(const TmfModel& model, const TmfExample
   return names;
 }
 
-std::vector<AnswerChoice> decode_answers(TmfModel& model, const TmfBatch& batch,
-                                         const std::vector<std::vector<std::string>>& names,
+std::vector<AnswerChoice> decode_answers(TmfModel& model, const TmfBatch& batch, const std::vector<TmfExample>& examples,
                                          const DecodeOptions& o) {
   const int64_t B = batch.embeds.size(0);
-  TMF_CHECK(int64_t(names.size()) == B, "decode_answers: ", names.size(), " candidate lists for a batch of ", B);
+  TMF_CHECK(int64_t(examples.size()) == B, "decode_answers: ", examples.size(), " examples for a batch of ", B);
+  std::vector<std::vector<std::string>> names;
+  for (const auto& ex : examples) names.push_back(candidate_names(model, ex));
   torch::NoGradGuard ng;
   std::vector<AnswerChoice> out(static_cast<size_t>(B));
   if (o.mode == DecodeMode::Free) {
@@ -36,9 +37,10 @@ std::vector<AnswerChoice> decode_answers(TmfModel& model, const TmfBatch& batch,
     const auto& cn = names[size_t(b)];
     TMF_CHECK(!cn.empty(), "decode_answers: prompt ", b, " has no candidates");
     std::vector<std::vector<int64_t>> cand_ids;
-    for (const auto& n : cn) {
-      auto ids = model.tokenizer().encode(n);
-      TMF_CHECK(!ids.empty(), "candidate name '", n, "' tokenizes to nothing");
+    for (int64_t item : examples[size_t(b)].candidates) {
+      const std::string answer = model.answer_text(item);
+      auto ids = model.tokenizer().encode(answer);
+      TMF_CHECK(!ids.empty(), "candidate answer '", answer, "' tokenizes to nothing");
       cand_ids.emplace_back(ids.begin(), ids.end());
     }
     const int64_t len = lengths[b].item<int64_t>();

@@ -28,9 +28,10 @@ struct AnswerChoice {
   bool valid() const { return match.valid(); }
 };
 
-// candidate_names[b]: the names of row b's candidates in presentation order (as in its prompt).
-std::vector<AnswerChoice> decode_answers(TmfModel& model, const TmfBatch& batch,
-                                         const std::vector<std::vector<std::string>>& candidate_names,
+// examples[b]: the example row b of the batch was built from (its candidates, in presentation
+// order). Constrained decoding and scores run over the candidates' answer texts
+// (TmfModel::answer_text); free answers are matched to the candidates' names.
+std::vector<AnswerChoice> decode_answers(TmfModel& model, const TmfBatch& batch, const std::vector<TmfExample>& examples,
                                          const DecodeOptions& opts);
 
 // The names of an example's candidates.

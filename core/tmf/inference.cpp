@@ -205,7 +205,7 @@ InferenceResult InferenceSession::run(const InferenceRequest& rq, const Progress
   progress.report("infer", 2, 4, "scoring candidates");
   DecodeOptions score_opts;
   score_opts.mode = DecodeMode::Likelihood;
-  const AnswerChoice scored = decode_answers(model, batch, {r.candidate_names}, score_opts)[0];
+  const AnswerChoice scored = decode_answers(model, batch, {ex}, score_opts)[0];
   double mx = -1e300;
   for (auto& s : scored.scores) mx = std::max(mx, s.sum_logprob);
   double z = 0;
@@ -222,7 +222,7 @@ InferenceResult InferenceSession::run(const InferenceRequest& rq, const Progress
   dopts.mode = rq.decode;
   dopts.max_new_tokens = rq.max_new_tokens;
   const AnswerChoice answer =
-      rq.decode == DecodeMode::Likelihood ? scored : decode_answers(model, batch, {r.candidate_names}, dopts)[0];
+      rq.decode == DecodeMode::Likelihood ? scored : decode_answers(model, batch, {ex}, dopts)[0];
   r.generated = answer.output;
   r.matched = answer.choice();
   r.valid = r.matched >= 0;

@@ -47,7 +47,7 @@ TmfBatch TmfModel::build(const std::vector<TmfExample>& all_examples, Task task,
   const int64_t eos = tok_.eos_id();
   for (int64_t b = 0; b < B; ++b) {
     const auto& ex = examples[size_t(b)];
-    HybridPrompt p = build_prompt(prompt_input(ex, names_), task, templates[size_t(b)]);
+    HybridPrompt p = build_prompt(prompt_input(ex, names_, candidate_kinds_), task, templates[size_t(b)]);
     if (!behavior_tokens_) {  // behaviors stay words
       std::vector<PromptPart> parts;
       for (auto& part : p.parts)
@@ -60,7 +60,7 @@ TmfBatch TmfModel::build(const std::vector<TmfExample>& all_examples, Task task,
     r.labels.assign(r.ids.size(), -100);
     if (with_answer) {
       TMF_CHECK(ex.truth >= 0 && size_t(ex.truth) < ex.candidates.size(), "training example without a truth");
-      for (int id : tok_.encode(names_.item(ex.candidates[size_t(ex.truth)]))) {
+      for (int id : tok_.encode(answer_text(ex.candidates[size_t(ex.truth)]))) {
         r.ids.push_back(id);
         r.labels.push_back(id);
       }

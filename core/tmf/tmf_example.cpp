@@ -6,13 +6,24 @@
 #include "data/dataset.h"
 #include "data/split.h"
 #include "util/error.h"
-#include "util/rng.h"
 
 namespace tmf {
 
+std::string answer_form(const std::string& kind, const std::string& name) {
+  return kind.empty() ? name : kind + ": " + name;
+}
+
+std::string item_kind(const std::string& categories) {
+  const auto bar = categories.rfind('|');
+  return bar == std::string::npos ? categories : categories.substr(bar + 1);
+}
+
 NameBook NameBook::of(const Dataset& ds) {
   NameBook b;
-  for (auto& it : ds.items()) b.items[it.id] = it.name;
+  for (auto& it : ds.items()) {
+    b.items[it.id] = it.name;
+    b.kinds[it.id] = item_kind(it.categories);
+  }
   for (auto& be : ds.behaviors()) b.behaviors[be.id] = be.name;
   return b;
 }
@@ -29,7 +40,12 @@ const std::string& NameBook::behavior(int64_t id) const {
   return it->second;
 }
 
-PromptInput prompt_input(const TmfExample& ex, const NameBook& names) {
+std::string NameBook::kind(int64_t id) const {
+  auto it = kinds.find(id);
+  return it == kinds.end() ? std::string() : it->second;
+}
+
+PromptInput prompt_input(const TmfExample& ex, const NameBook& names, bool with_kinds) {
   PromptInput in;
   for (size_t i = 0; i < ex.history_items.size(); ++i)
     in.history.push_back(PromptStep{names.item(ex.history_items[i]), names.behavior(ex.history_behaviors[i]),
@@ -37,18 +53,9 @@ PromptInput prompt_input(const TmfExample& ex, const NameBook& names) {
   in.target_behavior = names.behavior(ex.target_behavior);
   in.target_behavior_id = ex.target_behavior;
   for (int64_t c : ex.candidates) in.candidates.push_back(names.item(c));
+  if (with_kinds)
+    for (int64_t c : ex.candidates) in.candidate_kinds.push_back(names.kind(c));
   return in;
-}
-
-std::unordered_map<int64_t, std::vector<int64_t>> items_seen_by_user(const Dataset& ds) {
-  std::unordered_map<int64_t, std::vector<int64_t>> seen;
-  ds.for_each_user_events([&](int64_t user, const std::vector<Event>& ev) {
-    auto& s = seen[user];
-    for (auto& e : ev) s.push_back(e.item_id);
-    std::sort(s.begin(), s.end());
-    s.erase(std::unique(s.begin(), s.end()), s.end());
-  });
-  return seen;
 }
 
 TmfExample example_of(const SplitRow& row, const CandidateRow& cands, int64_t target_behavior) {
@@ -60,29 +67,6 @@ TmfExample example_of(const SplitRow& row, const CandidateRow& cands, int64_t ta
   ex.target_behavior = target_behavior;
   ex.candidates = cands.items;
   ex.truth = cands.truth_pos;
-  return ex;
-}
-
-TmfExample training_example(const SplitRow& row, int64_t target_behavior, const std::vector<int64_t>& catalog,
-                            const std::vector<int64_t>& seen_sorted, int negatives, Rng& rng) {
-  TmfExample ex;
-  for (auto& e : row.history) {
-    ex.history_items.push_back(e.item_id);
-    ex.history_behaviors.push_back(e.behavior_id);
-  }
-  ex.target_behavior = target_behavior;
-  TMF_CHECK(catalog.size() > size_t(negatives) + seen_sorted.size() / 2 || catalog.size() > size_t(negatives) * 2,
-            "catalog of ", catalog.size(), " items is too small for ", negatives, " negatives");
-  size_t guard = 0;
-  while (int(ex.candidates.size()) < negatives && guard++ < catalog.size() * 8) {
-    int64_t c = catalog[rng.below(catalog.size())];
-    if (c == row.target_item_id || std::binary_search(seen_sorted.begin(), seen_sorted.end(), c) ||
-        std::find(ex.candidates.begin(), ex.candidates.end(), c) != ex.candidates.end())
-      continue;
-    ex.candidates.push_back(c);
-  }
-  ex.truth = int(rng.below(ex.candidates.size() + 1));
-  ex.candidates.insert(ex.candidates.begin() + ex.truth, row.target_item_id);
   return ex;
 }
 

@@ -14,7 +14,6 @@ namespace tmf {
 class Dataset;
 struct SplitRow;
 struct CandidateRow;
-class Rng;
 
 struct TmfExample {
   std::vector<int64_t> history_items;      // dataset item ids, oldest first
@@ -24,18 +23,23 @@ struct TmfExample {
   int truth = -1;                          // index into candidates, -1 when unknown
 };
 
-// Names of items and behaviors, for prompts.
+// Names of items and behaviors, for prompts, and each item's kind (the last, most specific of its
+// categories), which prompts may write before candidate names (PromptInput::candidate_kinds).
 struct NameBook {
   std::unordered_map<int64_t, std::string> items, behaviors;
+  std::unordered_map<int64_t, std::string> kinds;
   static NameBook of(const Dataset& ds);
   const std::string& item(int64_t id) const;
   const std::string& behavior(int64_t id) const;
+  std::string kind(int64_t id) const;  // "" when unknown
 };
+// The answer form with candidate kinds: "kind: name" ("name" when the kind is empty).
+std::string answer_form(const std::string& kind, const std::string& name);
+// The most specific category of a '|'-separated list ("Electronics|Power|Wall Charger" -> "Wall Charger").
+std::string item_kind(const std::string& categories);
 
-PromptInput prompt_input(const TmfExample& ex, const NameBook& names);
-
-// Every item each user interacted with (any behavior), sorted: drawn negatives avoid these.
-std::unordered_map<int64_t, std::vector<int64_t>> items_seen_by_user(const Dataset& ds);
+// with_kinds: candidates carry their kinds (PromptInput::candidate_kinds).
+PromptInput prompt_input(const TmfExample& ex, const NameBook& names, bool with_kinds = false);
 
 // Example of a stored split row with its candidate row.
 TmfExample example_of(const SplitRow& row, const CandidateRow& cands, int64_t target_behavior);
@@ -43,9 +47,5 @@ TmfExample example_of(const SplitRow& row, const CandidateRow& cands, int64_t ta
 // candidates are skipped); limit > 0 keeps the first `limit`.
 std::vector<TmfExample> stored_examples(const Dataset& ds, const std::string& split, const std::string& candidates,
                                         const std::string& part, int64_t limit = 0);
-// Training example: the truth plus `negatives` items drawn from `catalog` outside `seen`, at a
-// random position.
-TmfExample training_example(const SplitRow& row, int64_t target_behavior, const std::vector<int64_t>& catalog,
-                            const std::vector<int64_t>& seen_sorted, int negatives, Rng& rng);
 
 }  // namespace tmf

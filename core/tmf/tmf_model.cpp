@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "llm/answer_loss.h"
 #include "llm/generate.h"
 #include "util/error.h"
 
@@ -59,14 +60,14 @@ void TmfModel::to(torch::Device device) {
 
 torch::Device TmfModel::device() const { return llm_->device(); }
 
+std::string TmfModel::answer_text(int64_t item) const {
+  if (!candidate_kinds_) return names_.item(item);
+  return answer_form(names_.kind(item), names_.item(item));
+}
+
 torch::Tensor TmfModel::loss(const TmfBatch& batch) {
   TMF_CHECK(batch.labels.defined(), "loss needs a batch built with answers");
-  auto logits = llm_->forward_embeds(batch.embeds, batch.mask);                  // (B, T, V)
-  auto V = logits.size(-1);
-  auto pred = logits.slice(1, 0, logits.size(1) - 1).reshape({-1, V}).to(torch::kFloat32);
-  auto target = batch.labels.slice(1, 1).reshape({-1});
-  return torch::nn::functional::cross_entropy(
-      pred, target, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+  return answer_loss(*llm_, batch.embeds, batch.mask, batch.labels);
 }
 
 std::vector<std::string> TmfModel::generate(const TmfBatch& batch, int64_t max_new_tokens) {

@@ -62,6 +62,14 @@ class TmfModel {
   // histories make prompts slow and dilute what a small backbone can attend to.
   void set_max_history(int64_t n) { max_history_ = n; }
   int64_t max_history() const { return max_history_; }
+  // Candidates are written with their kind first (PromptInput::candidate_kinds) and the answer
+  // takes the same form, "Wall Charger: Pixelon Rapid WB976 Wall Charger": the kind is what the
+  // history predicts, and the name then follows by copying it from the list. The answer still
+  // names the item (free answers are matched by name, prompt/answer_match.h). Off by default.
+  void set_candidate_kinds(bool on) { candidate_kinds_ = on; }
+  bool candidate_kinds() const { return candidate_kinds_; }
+  // What the model answers for `item`: its name, or "kind: name" with candidate kinds.
+  std::string answer_text(int64_t item) const;
   int item_token() const { return item_token_; }
   int behavior_token() const { return behavior_token_; }
   std::vector<int64_t> banned_ids() const;
@@ -79,6 +87,7 @@ class TmfModel {
   bool behavior_tokens_ = true;
   int item_token_ = -1, behavior_token_ = -1;
   int64_t max_history_ = 0;
+  bool candidate_kinds_ = false;
 };
 
 }  // namespace tmf

@@ -37,6 +37,7 @@ void save_package(TmfModel& model, const std::string& dir, const PackageInfo& in
     m["level"] = level_name(model.level());
     m["fusion_heads"] = model.heads()->fusion->cfg.heads;
     m["max_history"] = model.max_history();
+    m["candidate_kinds"] = model.candidate_kinds();
     m["dataset"] = {{"name", info.dataset_name}, {"content_hash", info.dataset_hash}};
     m["backbone"] = info.backbone_reference.empty() ? nlohmann::json("backbone")
                                                     : nlohmann::json(info.backbone_reference);
@@ -108,6 +109,7 @@ LoadedPackage load_package(const std::string& dir, const NameBook& names, const 
   TmfModel model(llm, std::move(tok), std::move(feats), names, parse_level(m.value("level", std::string("cma"))),
                  m.value("fusion_heads", int64_t(1)));
   model.set_max_history(m.value("max_history", int64_t(0)));
+  model.set_candidate_kinds(m.value("candidate_kinds", false));
   // Heads: every parameter must be in the file with its shape.
   auto saved = st::load_all(dir + "/heads.safetensors");
   {

@@ -7,11 +7,17 @@
 namespace tmf {
 
 Adam::Adam(std::vector<torch::Tensor> params, double beta1, double beta2, double eps)
-    : params_(std::move(params)), t_(params_.size(), 0), beta1_(beta1), beta2_(beta2), eps_(eps) {
+    : params_(std::move(params)), t_(params_.size(), 0), lr_scale_(params_.size(), 1.0), beta1_(beta1), beta2_(beta2),
+      eps_(eps) {
   for (auto& p : params_) {
     m_.push_back(torch::zeros_like(p, torch::MemoryFormat::Preserve));
     v_.push_back(torch::zeros_like(p, torch::MemoryFormat::Preserve));
   }
+}
+
+void Adam::set_lr_scales(std::vector<double> scales) {
+  TMF_CHECK(scales.size() == params_.size(), "Adam: ", scales.size(), " lr scales for ", params_.size(), " parameters");
+  lr_scale_ = std::move(scales);
 }
 
 void Adam::zero_grad() {
@@ -29,7 +35,7 @@ void Adam::step(double lr) {
     const double bias1 = 1 - std::pow(beta1_, double(t));
     const double bias2 = 1 - std::pow(beta2_, double(t));
     auto denom = (v_[i].sqrt() / std::sqrt(bias2)).add_(eps_);
-    params_[i].addcdiv_(m_[i], denom, -lr / bias1);
+    params_[i].addcdiv_(m_[i], denom, -lr * lr_scale_[i] / bias1);
   }
 }
 

@@ -18,6 +18,8 @@ class Adam {
   explicit Adam(std::vector<torch::Tensor> params, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8);
   void zero_grad();
   void step(double lr);
+  // Per-parameter multipliers of the step's lr (parameter groups), one per parameter; default 1.
+  void set_lr_scales(std::vector<double> scales);
   // State as named tensors ("adam.m.<i>", "adam.v.<i>", "adam.t.<i>"), on the CPU.
   std::map<std::string, torch::Tensor> state() const;
   // Restores a state() of an optimizer over parameters of the same shapes; throws naming the first
@@ -28,6 +30,7 @@ class Adam {
  private:
   std::vector<torch::Tensor> params_, m_, v_;
   std::vector<int64_t> t_;
+  std::vector<double> lr_scale_;
   double beta1_, beta2_, eps_;
 };
 

@@ -1,21 +1,132 @@
 #include "train/backbone.h"
 
+#include <torch/torch.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <unordered_map>
+#include <optional>
 
 #include "data/split.h"
-#include "llm/generate.h"
+#include "llm/answer_loss.h"
 #include "llm/tokenizer.h"
 #include "llm/tokenizer_train.h"
 #include "prompt/hybrid_prompt.h"
 #include "tmf/tmf_example.h"
+#include "train/example_sampler.h"
 #include "train/tmf_tuning.h"
 #include "util/error.h"
 #include "util/rng.h"
+#include "util/strings.h"
 
 namespace tmf {
+namespace {
+
+// The last `keep` history steps (all when keep <= 0).
+void keep_last(TmfExample& ex, int64_t keep) {
+  if (keep <= 0 || int64_t(ex.history_items.size()) <= keep) return;
+  const long drop = long(ex.history_items.size()) - long(keep);
+  ex.history_items.erase(ex.history_items.begin(), ex.history_items.begin() + drop);
+  ex.history_behaviors.erase(ex.history_behaviors.begin(), ex.history_behaviors.begin() + drop);
+}
+
+std::vector<int64_t> sorted_catalog(const NameBook& names) {
+  std::vector<int64_t> catalog;
+  for (auto& [id, name] : names.items) catalog.push_back(id);
+  std::sort(catalog.begin(), catalog.end());
+  return catalog;
+}
+
+// Rows of token ids and labels (-100: no loss), left-padded into a batch.
+struct LabelledBatch {
+  torch::Tensor ids, mask, labels;  // (B, T) int64 each
+};
+LabelledBatch pad_rows(const std::vector<std::vector<int64_t>>& ids, const std::vector<std::vector<int64_t>>& labels) {
+  const int64_t B = int64_t(ids.size());
+  int64_t T = 0;
+  for (auto& r : ids) T = std::max<int64_t>(T, int64_t(r.size()));
+  LabelledBatch out{torch::zeros({B, T}, torch::kInt64), torch::zeros({B, T}, torch::kInt64),
+                    torch::full({B, T}, -100, torch::kInt64)};
+  auto ia = out.ids.accessor<int64_t, 2>(), ma = out.mask.accessor<int64_t, 2>(), la = out.labels.accessor<int64_t, 2>();
+  for (int64_t b = 0; b < B; ++b) {
+    const int64_t off = T - int64_t(ids[size_t(b)].size());
+    for (size_t t = 0; t < ids[size_t(b)].size(); ++t) {
+      ia[b][off + int64_t(t)] = ids[size_t(b)][t];
+      ma[b][off + int64_t(t)] = 1;
+      la[b][off + int64_t(t)] = labels[size_t(b)][t];
+    }
+  }
+  return out;
+}
+
+// The copy tasks, on names no item has (word k of a novel name is word k of a random item's name:
+// the catalog's shapes and words in new combinations), so that only copying from the prompt
+// lowers their loss, recalling the catalog does not:
+//   cued     "Candidates: Tablet: <name>, Phone Case: <name>, ... Which one is a Tablet? Answer:"
+//            (kinds are the catalog's most specific categories, distinct within a list)
+//   repeat   "Candidates: <name>, <name>, ... The same items again:" answered by the whole list
+//            (a dense copying signal; the task of datasets without categories)
+class CopyTask {
+ public:
+  CopyTask(const Dataset& ds, int size, bool kinds) : size_(std::max(2, size)) {
+    for (auto& it : ds.items()) {
+      std::vector<std::string> w;
+      for (auto& part : split(it.name, ' '))
+        if (!part.empty()) w.emplace_back(part);
+      if (!w.empty()) words_.push_back(std::move(w));
+      if (kinds) kinds_.push_back(item_kind(it.categories));
+    }
+    std::sort(kinds_.begin(), kinds_.end());
+    kinds_.erase(std::unique(kinds_.begin(), kinds_.end()), kinds_.end());
+    kinds_.erase(std::remove(kinds_.begin(), kinds_.end(), std::string()), kinds_.end());
+  }
+  bool usable() const { return !words_.empty(); }
+  std::string novel_name(Rng& rng) const {
+    const auto& shape = words_[rng.below(words_.size())];
+    std::string out;
+    for (size_t k = 0; k < shape.size(); ++k) {
+      const std::string* w = &shape[k];
+      for (int tries = 0; tries < 4; ++tries) {
+        const auto& other = words_[rng.below(words_.size())];
+        if (other.size() > k) {
+          w = &other[k];
+          break;
+        }
+      }
+      out += (k ? " " : "") + *w;
+    }
+    return out;
+  }
+  // Prompt text and answer text; `repeat` picks the repeat task (always, without kinds).
+  std::pair<std::string, std::string> draw(Rng& rng, bool repeat) const {
+    std::string prompt = "Candidates: ", answer;
+    if (repeat || kinds_.size() < 2) {
+      for (int c = 0; c < size_; ++c) {
+        const std::string name = novel_name(rng);
+        prompt += (c ? ", " : "") + name;
+        answer += (c ? ", " : "") + name;
+      }
+      return {prompt + ". The same items again:", answer};
+    }
+    std::vector<std::string> kinds = kinds_;
+    rng.shuffle(kinds);
+    kinds.resize(std::min(kinds.size(), size_t(size_)));
+    const size_t cue = rng.below(kinds.size());
+    for (size_t c = 0; c < kinds.size(); ++c) {
+      const std::string name = novel_name(rng);
+      prompt += (c ? ", " : "") + kinds[c] + ": " + name;
+      if (c == cue) answer = answer_form(kinds[c], name);
+    }
+    return {prompt + ". Which one is a " + kinds[cue] + "? Answer:", answer};
+  }
+
+ private:
+  std::vector<std::vector<std::string>> words_;  // of each item's name
+  std::vector<std::string> kinds_;               // distinct, when candidates carry kinds
+  int size_;
+};
+
+}  // namespace
 
 std::vector<std::string> backbone_corpus(const Dataset& ds, const BackboneOptions& o) {
   std::vector<std::string> corpus;
@@ -23,30 +134,27 @@ std::vector<std::string> backbone_corpus(const Dataset& ds, const BackboneOption
   auto rows = training_rows(ds, o.split);
   if (rows.empty() || o.prompts <= 0) return corpus;
   NameBook names = NameBook::of(ds);
-  std::vector<int64_t> catalog;
-  for (auto& [id, name] : names.items) catalog.push_back(id);
-  std::sort(catalog.begin(), catalog.end());
+  const std::vector<int64_t> catalog = sorted_catalog(names);
   auto seen = items_seen_by_user(ds);
   Rng rng(o.seed);
-  const int64_t target = ds.target_behavior().id;
-  const int negatives = int(std::min<size_t>(10, catalog.size() / 2));
+  const int negatives = int(std::min<size_t>(size_t(o.negatives), catalog.size() / 2));
+  ExampleSampler sampler(rows, catalog, seen, ds.target_behavior().id, negatives);
   for (int p = 0; p < o.prompts; ++p) {
-    const SplitRow& row = rows[rng.below(rows.size())];
-    TmfExample ex = training_example(row, target, catalog, seen[row.user_id], negatives, rng);
-    if (o.prompt_history > 0 && int64_t(ex.history_items.size()) > o.prompt_history) {
-      const long drop = long(ex.history_items.size()) - long(o.prompt_history);
-      ex.history_items.erase(ex.history_items.begin(), ex.history_items.begin() + drop);
-      ex.history_behaviors.erase(ex.history_behaviors.begin(), ex.history_behaviors.begin() + drop);
-    }
-    HybridPrompt prompt = build_prompt(prompt_input(ex, names), Task::Easy, int(rng.below(kNumPromptTemplates)));
-    corpus.push_back(prompt.render() + " " + names.item(row.target_item_id));
+    TmfExample ex = sampler.next(rng);
+    keep_last(ex, o.prompt_history);
+    HybridPrompt prompt = build_prompt(prompt_input(ex, names, o.candidate_kinds), Task::Easy, int(rng.below(kNumPromptTemplates)));
+    const int64_t truth = ex.candidates[size_t(ex.truth)];
+    corpus.push_back(prompt.render() + " " +
+                     (o.candidate_kinds ? answer_form(names.kind(truth), names.item(truth)) : names.item(truth)));
   }
   return corpus;
 }
 
-BackboneResult build_backbone(const std::vector<std::string>& corpus, const BackboneOptions& o,
+BackboneResult build_backbone(const Dataset& ds, const std::vector<std::string>& corpus, const BackboneOptions& o,
                               const std::string& out_dir, const Progress& progress) {
   TMF_CHECK(!corpus.empty(), "the backbone corpus is empty");
+  TMF_CHECK(o.steps >= 0 && o.batch > 0, "backbone warm-up needs steps >= 0 and batch > 0 (got ", o.steps, ", ", o.batch,
+            ")");
   auto t0 = std::chrono::steady_clock::now();
   std::filesystem::create_directories(out_dir);
   BackboneResult res;
@@ -56,10 +164,12 @@ BackboneResult build_backbone(const std::vector<std::string>& corpus, const Back
   to.vocab_size = o.vocab_size;
   to.user_defined_symbols = {kItemToken, kBehaviorToken};
   to.hard_vocab_limit = false;
+  to.split_digits = o.split_digits;
   to.random_seed = unsigned(o.seed);
   progress.report("backbone:tokenizer", 0, 1);
   train_tokenizer(corpus, to, res.tokenizer_path, progress);
   Tokenizer tok = Tokenizer::load(res.tokenizer_path);
+  const int item_token = tok.add_special_token(kItemToken), behavior_token = tok.add_special_token(kBehaviorToken);
 
   LlamaConfig c;
   c.vocab_size = tok.vocab_size();
@@ -73,44 +183,83 @@ BackboneResult build_backbone(const std::vector<std::string>& corpus, const Back
   c.bos_token_id = tok.bos_id();
   c.eos_token_ids = {tok.eos_id()};
   c.rms_norm_eps = 1e-5;
+  c.tie_word_embeddings = o.tie_embeddings;
   c.validate("default backbone");
   torch::manual_seed(o.seed);
   Llama model = make_random_llama(c, o.seed);
   model->train();
 
-  // Tokenize once; each step draws a batch of texts.
-  std::vector<std::vector<int64_t>> seqs;
-  for (auto& text : corpus) {
+  // Item texts for the LM steps, tokenized once.
+  std::vector<std::vector<int64_t>> texts;
+  for (auto& it : ds.items()) {
     std::vector<int64_t> s{tok.bos_id()};
-    for (int id : tok.encode(text)) s.push_back(id);
+    for (int id : tok.encode(it.text())) s.push_back(id);
     s.push_back(tok.eos_id());
     if (int64_t(s.size()) > o.max_tokens) s.resize(size_t(o.max_tokens));
-    if (s.size() >= 3) seqs.push_back(std::move(s));
+    if (s.size() >= 3) texts.push_back(std::move(s));
   }
-  TMF_CHECK(!seqs.empty(), "the backbone corpus has no usable text");
+  // Text-only training prompts, drawn on the fly.
+  const auto rows = training_rows(ds, o.split);
+  const NameBook names = NameBook::of(ds);
+  const std::vector<int64_t> catalog = sorted_catalog(names);
+  const auto seen = items_seen_by_user(ds);
+  const int negatives = int(std::min<size_t>(size_t(o.negatives), catalog.size() / 2));
+  std::optional<ExampleSampler> sampler;
+  if (!rows.empty()) sampler.emplace(rows, catalog, seen, ds.target_behavior().id, negatives);
+  TMF_CHECK(sampler || !texts.empty(), "the backbone warm-up has neither training prompts nor item texts");
+  const CopyTask copy(ds, negatives + 1, o.candidate_kinds);
+
   torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(o.lr));
   TuneOptions sched;
-  sched.steps = o.steps;
+  sched.steps = std::max<int64_t>(1, o.steps);
   sched.lr = o.lr;
   Rng rng(o.seed ^ 0x5eed);
   for (int64_t step = 0; step < o.steps; ++step) {
-    std::vector<std::vector<int64_t>> batch;
-    for (int64_t b = 0; b < o.batch; ++b) batch.push_back(seqs[rng.below(seqs.size())]);
-    PaddedBatch pb = left_pad(batch, /*pad_id=*/0);
-    auto logits = model->forward(pb.ids, pb.mask);  // (B, T, V)
-    auto V = logits.size(-1);
-    auto target = pb.ids.slice(1, 1).masked_fill(pb.mask.slice(1, 1) == 0, -100);
-    auto loss = torch::nn::functional::cross_entropy(
-        logits.slice(1, 0, logits.size(1) - 1).reshape({-1, V}), target.reshape({-1}),
-        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+    const bool text_step = !sampler || (o.text_every > 0 && !texts.empty() && step % o.text_every == o.text_every - 1);
+    std::vector<std::vector<int64_t>> ids, labels;
+    for (int64_t b = 0; b < o.batch; ++b) {
+      if (text_step) {
+        const auto& s = texts[rng.below(texts.size())];
+        ids.push_back(s);
+        labels.push_back(s);
+        labels.back()[0] = -100;  // BOS is never predicted
+        continue;
+      }
+      std::vector<int64_t> r{tok.bos_id()};
+      std::string answer;
+      if (copy.usable() && rng.uniform() < o.copy_share) {
+        auto [text, ans] = copy.draw(rng, rng.uniform() < o.copy_repeat);
+        for (int id : tok.encode(text)) r.push_back(id);
+        answer = ans;
+      } else {
+        TmfExample ex = sampler->next(rng);
+        keep_last(ex, o.prompt_history);
+        HybridPrompt p = build_prompt(prompt_input(ex, names, o.candidate_kinds), Task::Easy, int(rng.below(kNumPromptTemplates)));
+        TokenizedPrompt tp = tokenize_prompt(p, tok, item_token, behavior_token);
+        r.assign(tp.ids.begin(), tp.ids.end());
+        const int64_t truth = ex.candidates[size_t(ex.truth)];
+        answer = o.candidate_kinds ? answer_form(names.kind(truth), names.item(truth)) : names.item(truth);
+      }
+      std::vector<int64_t> l(r.size(), -100);
+      for (int id : tok.encode(answer)) {
+        r.push_back(id);
+        l.push_back(id);
+      }
+      r.push_back(tok.eos_id());
+      l.push_back(tok.eos_id());
+      ids.push_back(std::move(r));
+      labels.push_back(std::move(l));
+    }
+    LabelledBatch lb = pad_rows(ids, labels);
+    auto loss = answer_loss(*model, model->embed(lb.ids), lb.mask, lb.labels);
     opt.zero_grad();
     loss.backward();
-    torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
+    if (o.clip_norm > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), o.clip_norm);
     for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(tuning_lr(sched, step));
     opt.step();
     res.losses.push_back(loss.item<double>());
     progress.report("backbone:warm-up", double(step + 1), double(o.steps),
-                    "loss " + std::to_string(res.losses.back()).substr(0, 6));
+                    std::string(text_step ? "text" : "prompts") + " loss " + std::to_string(res.losses.back()).substr(0, 6));
   }
   model->eval();
   save_llama(*model, res.dir);

@@ -1,5 +1,6 @@
 list(APPEND TMF_BASE_SOURCES
   train/curriculum.cpp
+  train/example_sampler.cpp
 )
 list(APPEND TMF_CORE_SOURCES
   train/adam.cpp
@@ -7,4 +8,5 @@ list(APPEND TMF_CORE_SOURCES
   train/backbone.cpp
   train/item_encoders.cpp
   train/tmf_pipeline.cpp
+  train/pipeline_settings.cpp
 )

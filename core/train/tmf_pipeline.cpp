@@ -9,7 +9,9 @@
 #include "graph/embedding_cache.h"
 #include "graph/mbht_model.h"
 #include "graph/mbht_train.h"
+#include "train/pipeline_settings.h"
 #include "tmf/tmf_package.h"
+#include "train/example_sampler.h"
 #include "util/error.h"
 
 namespace tmf {
@@ -22,15 +24,20 @@ PipelineOptions::PipelineOptions() {
   lora.target_modules = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
   mbht.dropout = 0.2;  // the paper's 0.5 barely learns on small worlds (measured: 0.24 vs 0.55 HR@1)
   tune.train_lm_head = true;
+  // The from-scratch recipe (docs/model-recipe.md): full tuning of the warmed-up small backbone.
+  tune.steps = 600;
+  tune.batch = 16;
+  tune.lr = 1e-3;
+  tune.clip_norm = 1.0;
 }
 
 PipelineOptions PipelineOptions::demo() {
   PipelineOptions o;
-  o.backbone.steps = 200;
+  o.backbone.steps = 600;
+  o.backbone.batch = 16;
   o.encoders.steps = 150;
-  o.mbht_epochs = 8;
-  o.tune.steps = 300;
-  o.tune.lr = 1e-3;
+  o.mbht_epochs = 10;
+  o.tune.steps = 400;
   return o;
 }
 
@@ -57,6 +64,12 @@ PipelineOptions PipelineOptions::tiny() {
   o.tune.batch = 2;
   o.tune.negatives = 3;
   return o;
+}
+
+bool full_tuning(const PipelineOptions& o) {
+  TMF_CHECK(o.tuning == "auto" || o.tuning == "full" || o.tuning == "lora", "tuning must be auto, full or lora, not '",
+            o.tuning, "'");
+  return o.tuning == "full" || (o.tuning == "auto" && o.pretrained_backbone.empty());
 }
 
 ItemFeatures assemble_features(const ItemEmbeddings& clip, const EmbeddingTable& gi, const EmbeddingTable& gb) {
@@ -93,9 +106,16 @@ PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const Pip
   bo.split = o.split;
   bo.seed = o.seed;
   bo.prompt_history = o.prompt_history;
-  const std::string tokenizer = stages + "/tokenizer.model", backbone = stages + "/backbone";
-  if (!fs::exists(backbone + "/model.safetensors") || !fs::exists(tokenizer)) {
-    BackboneResult br = build_backbone(backbone_corpus(ds, bo), bo, stages, progress);
+  bo.candidate_kinds = o.candidate_kinds;
+  const bool pretrained = !o.pretrained_backbone.empty();
+  const bool full = full_tuning(o);
+  const std::string tokenizer = pretrained ? o.pretrained_backbone + "/tokenizer.model" : stages + "/tokenizer.model";
+  const std::string backbone = pretrained ? o.pretrained_backbone : stages + "/backbone";
+  if (pretrained) {
+    TMF_CHECK(fs::is_regular_file(tokenizer), "pretrained backbone '", o.pretrained_backbone,
+              "' has no tokenizer.model (a SentencePiece model is needed for prompts)");
+  } else if (!fs::exists(backbone + "/model.safetensors") || !fs::exists(tokenizer)) {
+    BackboneResult br = build_backbone(ds, backbone_corpus(ds, bo), bo, stages, progress);
     res.warmup_losses = br.losses;
   }
   // 2. Item encoders (cached in the dataset per CLIP version).
@@ -129,9 +149,10 @@ PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const Pip
   lo.device = o.device;
   Llama llm = load_llama(backbone, lo);
   torch::manual_seed(o.seed);
-  add_lora(*llm, o.lora);
+  if (!full) add_lora(*llm, o.lora);
   TmfModel model(llm, Tokenizer::load(tokenizer), std::move(feats), NameBook::of(ds), o.level, o.fusion_heads);
   model.set_max_history(o.prompt_history);
+  model.set_candidate_kinds(o.candidate_kinds);
   auto rows = training_rows(ds, o.split);
   std::vector<int64_t> catalog;
   for (auto& [id, row] : model.features().item_row) catalog.push_back(id);
@@ -139,6 +160,9 @@ PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const Pip
   auto seen = items_seen_by_user(ds);
   TuneOptions to = o.tune;
   to.seed = o.seed;
+  to.full_finetune = full;
+  // The LM head of a pretrained backbone stays as it is (the package then only references it).
+  if (pretrained) to.train_lm_head = false;
   // A killed run resumes here from its last checkpoint (deleted once the package is written).
   if (to.checkpoint_path.empty()) to.checkpoint_path = stages + "/tune-" + level_name(o.level) + ".ckpt.safetensors";
   TuneReport tr = tune_tmf(model, rows, catalog, seen, ds.target_behavior().id, to, progress);
@@ -149,16 +173,23 @@ PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const Pip
   info.dataset_name = ds.name();
   info.dataset_hash = ds.content_hash();
   info.tokenizer_path = tokenizer;
+  // Full tuning changed the backbone: it goes into the package; a LoRA-tuned pretrained one is
+  // only referenced.
+  if (pretrained && !full) info.backbone_reference = fs::absolute(o.pretrained_backbone).string();
   info.clip_dir = stages + "/clip";
   info.settings = {{"split", o.split},
                    {"seed", o.seed},
                    {"level", level_name(o.level)},
                    {"fusion_heads", o.fusion_heads},
                    {"prompt_history", o.prompt_history},
+                   {"tuning", full ? "full" : "lora"},
                    {"lora", {{"r", o.lora.r}, {"alpha", o.lora.alpha}, {"dropout", o.lora.dropout}}},
                    {"tune", {{"steps", to.steps}, {"t1_fraction", to.t1_fraction}, {"batch", to.batch},
                              {"grad_accum", to.grad_accum}, {"lr", to.lr}, {"negatives", to.negatives}}},
-                   {"backbone", {{"layers", bo.layers}, {"hidden", bo.hidden}, {"steps", bo.steps}, {"vocab", bo.vocab_size}}},
+                   {"backbone", pretrained ? nlohmann::json{{"pretrained", o.pretrained_backbone}}
+                                           : nlohmann::json{{"layers", bo.layers}, {"hidden", bo.hidden}, {"steps", bo.steps},
+                                                            {"vocab", bo.vocab_size}}},
+                   {"recipe", pipeline_settings(o)},
                    {"clip_version", clip.version},
                    {"mbht_version", mbht_version(mbht)}};
   model.llm()->eval();

@@ -10,6 +10,7 @@
 #include "llm/safetensors_torch.h"
 #include "train/adam.h"
 #include "train/curriculum.h"
+#include "train/example_sampler.h"
 #include "util/error.h"
 #include "util/rng.h"
 
@@ -31,7 +32,8 @@ torch::Generator cpu_generator() { return at::detail::getDefaultCPUGenerator(); 
 // A non-TMF curriculum is appended, so that checkpoints written before it existed still match.
 torch::Tensor options_tensor(const TuneOptions& o) {
   std::vector<double> v = {double(o.steps), double(o.seed), o.t1_fraction, double(o.batch), double(o.grad_accum), o.lr,
-                           o.warmup_fraction, double(o.negatives), double(o.train_lm_head)};
+                           o.warmup_fraction, double(o.negatives), double(o.train_lm_head), double(o.full_finetune),
+                           o.head_lr_scale, o.clip_norm};
   if (o.curriculum != CurriculumKind::Tmf) v.push_back(double(o.curriculum));
   return torch::tensor(v, torch::kFloat64);
 }
@@ -98,18 +100,31 @@ TuneReport tune_tmf(TmfModel& model, const std::vector<SplitRow>& rows, const st
   const int64_t t1 = std::clamp<int64_t>(int64_t(std::llround(o.t1_fraction * double(o.steps))), 0, o.steps - 1);
   Curriculum curriculum(t1, o.steps);
 
-  std::vector<torch::Tensor> params = freeze_all_but_lora(*model.llm());
-  if (o.train_lm_head && model.llm()->lm_head) {
-    model.llm()->lm_head->weight.set_requires_grad(true);
-    params.push_back(model.llm()->lm_head->weight);
+  std::vector<torch::Tensor> params;
+  if (o.full_finetune) {
+    for (auto& p : model.llm()->parameters()) {
+      p.set_requires_grad(true);
+      params.push_back(p);
+    }
+  } else {
+    params = freeze_all_but_lora(*model.llm());
+    if (o.train_lm_head && model.llm()->lm_head) {
+      model.llm()->lm_head->weight.set_requires_grad(true);
+      params.push_back(model.llm()->lm_head->weight);
+    }
   }
-  for (auto& p : model.head_parameters()) params.push_back(p);
-  TMF_CHECK(!params.empty(), "nothing to train: attach LoRA adapters to the backbone first");
+  TMF_CHECK(!params.empty(), "nothing to train: attach LoRA adapters to the backbone first (or tune it in full)");
+  std::vector<double> lr_scales(params.size(), 1.0);
+  for (auto& p : model.head_parameters()) {
+    params.push_back(p);
+    lr_scales.push_back(o.head_lr_scale);
+  }
   Adam opt(params);
+  opt.set_lr_scales(lr_scales);
   model.llm()->train();
   model.set_heads_training(true);
 
-  static const std::vector<int64_t> kNone;
+  ExampleSampler sampler(rows, catalog, seen, target_behavior, o.negatives);
   TuneReport rep;
   int64_t start = 0;
   if (!o.checkpoint_path.empty() && std::filesystem::exists(o.checkpoint_path)) {
@@ -127,10 +142,7 @@ TuneReport tune_tmf(TmfModel& model, const std::vector<SplitRow>& rows, const st
     std::vector<std::vector<int>> micro_templates(static_cast<size_t>(o.grad_accum));
     for (int64_t micro = 0; micro < o.grad_accum; ++micro)
       for (int64_t b = 0; b < o.batch; ++b) {
-        const SplitRow& row = rows[rng.below(rows.size())];
-        auto it = seen.find(row.user_id);
-        micro_batches[size_t(micro)].push_back(
-            training_example(row, target_behavior, catalog, it == seen.end() ? kNone : it->second, o.negatives, rng));
+        micro_batches[size_t(micro)].push_back(sampler.next(rng));
         micro_templates[size_t(micro)].push_back(int(rng.below(kNumPromptTemplates)));
       }
     if (step < start) continue;
@@ -142,6 +154,12 @@ TuneReport tune_tmf(TmfModel& model, const std::vector<SplitRow>& rows, const st
                   double(o.grad_accum);
       loss.backward();
       loss_sum += loss.item<double>();
+    }
+    if (o.clip_norm > 0) {
+      std::vector<torch::Tensor> with_grad;
+      for (auto& p : params)
+        if (p.grad().defined()) with_grad.push_back(p);
+      torch::nn::utils::clip_grad_norm_(with_grad, o.clip_norm);
     }
     opt.step(tuning_lr(o, step));
     rep.losses.push_back(loss_sum);

@@ -4,7 +4,8 @@
 // groups as tmf.md §4: LoRA in every task, the behavior adaptor from medium on, the fusion module
 // and item adaptor in hard tasks: each batch updates exactly the parts its prompts use (gradients
 // of unused parts are left undefined, so Adam skips them). Adam with linear warm-up then cosine
-// decay to lr/100; gradient accumulation. Deterministic for a seed on CPU.
+// decay to lr/100; gradient accumulation. Examples come from train/example_sampler.h (shuffled
+// passes over every training row, fresh negatives at each draw). Deterministic for a seed on CPU.
 // LLaRA (baselines/llara.h) tunes with the same loop and its own curriculum: at step s of T a batch
 // is hybrid (the model's hardest task) with probability s / T, else text-only (easy).
 #pragma once
@@ -29,7 +30,13 @@ struct TuneOptions {
   double warmup_fraction = 0.05;
   int negatives = 10;           // candidates drawn for training examples
   uint64_t seed = 42;
-  bool train_lm_head = false;   // also tune the LM head (small from-scratch backbones)
+  bool train_lm_head = false;   // also tune the LM head (LoRA tuning of a small backbone)
+  // Every weight of the backbone is trained (a backbone we trained ourselves: its weights are ours
+  // to change); false: only the LoRA adapters (+ the LM head with train_lm_head), as the paper
+  // adapts a pretrained checkpoint.
+  bool full_finetune = false;
+  double head_lr_scale = 1.0;   // lr multiplier of the heads (fusion, adaptors) or item source
+  double clip_norm = 0;         // global gradient-norm clip (0 = none)
   CurriculumKind curriculum = CurriculumKind::Tmf;
   // Checkpoints: every `checkpoint_every` optimizer steps the trainable weights, the optimizer
   // state, torch's RNG state and the losses so far are written to `checkpoint_path` (safetensors,
