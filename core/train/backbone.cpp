@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <optional>
+#include <unordered_map>
 
 #include "data/split.h"
 #include "llm/answer_loss.h"
@@ -30,12 +31,30 @@ void keep_last(TmfExample& ex, int64_t keep) {
   ex.history_behaviors.erase(ex.history_behaviors.begin(), ex.history_behaviors.begin() + drop);
 }
 
-std::vector<int64_t> sorted_catalog(const NameBook& names) {
+// What drawing text-only training prompts needs, built once: names, the sorted catalog, each
+// user's seen items and the number of negatives the catalog allows. `sampler` is empty when the
+// split has no training rows.
+struct PromptSource {
+  NameBook names;
   std::vector<int64_t> catalog;
-  for (auto& [id, name] : names.items) catalog.push_back(id);
-  std::sort(catalog.begin(), catalog.end());
-  return catalog;
-}
+  std::unordered_map<int64_t, std::vector<int64_t>> seen;
+  std::vector<SplitRow> rows;
+  int negatives = 0;
+  std::optional<ExampleSampler> sampler;
+  PromptSource(const Dataset& ds, const BackboneOptions& o)
+      : names(NameBook::of(ds)), seen(items_seen_by_user(ds)), rows(training_rows(ds, o.split)) {
+    for (auto& [id, name] : names.items) catalog.push_back(id);
+    std::sort(catalog.begin(), catalog.end());
+    negatives = int(std::min<size_t>(size_t(o.negatives), catalog.size() / 2));
+    if (!rows.empty()) sampler.emplace(rows, catalog, seen, ds.target_behavior().id, negatives);
+  }
+  PromptSource(const PromptSource&) = delete;  // the sampler refers to rows, catalog and seen
+  // The answer text of an example's truth, in the prompt's form.
+  std::string answer(const TmfExample& ex, bool kinds) const {
+    const int64_t truth = ex.candidates[size_t(ex.truth)];
+    return kinds ? answer_form(names.kind(truth), names.item(truth)) : names.item(truth);
+  }
+};
 
 // Rows of token ids and labels (-100: no loss), left-padded into a batch.
 struct LabelledBatch {
@@ -131,21 +150,16 @@ class CopyTask {
 std::vector<std::string> backbone_corpus(const Dataset& ds, const BackboneOptions& o) {
   std::vector<std::string> corpus;
   for (auto& it : ds.items()) corpus.push_back(it.text());
-  auto rows = training_rows(ds, o.split);
-  if (rows.empty() || o.prompts <= 0) return corpus;
-  NameBook names = NameBook::of(ds);
-  const std::vector<int64_t> catalog = sorted_catalog(names);
-  auto seen = items_seen_by_user(ds);
+  if (o.prompts <= 0) return corpus;
+  PromptSource src(ds, o);
+  if (!src.sampler) return corpus;
   Rng rng(o.seed);
-  const int negatives = int(std::min<size_t>(size_t(o.negatives), catalog.size() / 2));
-  ExampleSampler sampler(rows, catalog, seen, ds.target_behavior().id, negatives);
   for (int p = 0; p < o.prompts; ++p) {
-    TmfExample ex = sampler.next(rng);
+    TmfExample ex = src.sampler->next(rng);
     keep_last(ex, o.prompt_history);
-    HybridPrompt prompt = build_prompt(prompt_input(ex, names, o.candidate_kinds), Task::Easy, int(rng.below(kNumPromptTemplates)));
-    const int64_t truth = ex.candidates[size_t(ex.truth)];
-    corpus.push_back(prompt.render() + " " +
-                     (o.candidate_kinds ? answer_form(names.kind(truth), names.item(truth)) : names.item(truth)));
+    HybridPrompt prompt =
+        build_prompt(prompt_input(ex, src.names, o.candidate_kinds), Task::Easy, int(rng.below(kNumPromptTemplates)));
+    corpus.push_back(prompt.render() + " " + src.answer(ex, o.candidate_kinds));
   }
   return corpus;
 }
@@ -199,15 +213,10 @@ BackboneResult build_backbone(const Dataset& ds, const std::vector<std::string>&
     if (s.size() >= 3) texts.push_back(std::move(s));
   }
   // Text-only training prompts, drawn on the fly.
-  const auto rows = training_rows(ds, o.split);
-  const NameBook names = NameBook::of(ds);
-  const std::vector<int64_t> catalog = sorted_catalog(names);
-  const auto seen = items_seen_by_user(ds);
-  const int negatives = int(std::min<size_t>(size_t(o.negatives), catalog.size() / 2));
-  std::optional<ExampleSampler> sampler;
-  if (!rows.empty()) sampler.emplace(rows, catalog, seen, ds.target_behavior().id, negatives);
+  PromptSource src(ds, o);
+  auto& sampler = src.sampler;
   TMF_CHECK(sampler || !texts.empty(), "the backbone warm-up has neither training prompts nor item texts");
-  const CopyTask copy(ds, negatives + 1, o.candidate_kinds);
+  const CopyTask copy(ds, src.negatives + 1, o.candidate_kinds);
 
   torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(o.lr));
   TuneOptions sched;
@@ -234,11 +243,11 @@ BackboneResult build_backbone(const Dataset& ds, const std::vector<std::string>&
       } else {
         TmfExample ex = sampler->next(rng);
         keep_last(ex, o.prompt_history);
-        HybridPrompt p = build_prompt(prompt_input(ex, names, o.candidate_kinds), Task::Easy, int(rng.below(kNumPromptTemplates)));
+        HybridPrompt p =
+            build_prompt(prompt_input(ex, src.names, o.candidate_kinds), Task::Easy, int(rng.below(kNumPromptTemplates)));
         TokenizedPrompt tp = tokenize_prompt(p, tok, item_token, behavior_token);
         r.assign(tp.ids.begin(), tp.ids.end());
-        const int64_t truth = ex.candidates[size_t(ex.truth)];
-        answer = o.candidate_kinds ? answer_form(names.kind(truth), names.item(truth)) : names.item(truth);
+        answer = src.answer(ex, o.candidate_kinds);
       }
       std::vector<int64_t> l(r.size(), -100);
       for (int id : tok.encode(answer)) {
