@@ -17,6 +17,7 @@
 #include "data/split.h"
 #include "world/generate.h"
 #include "world/world_spec.h"
+#include "small_world.h"
 #include "llm/safetensors_torch.h"
 #include "train/pipeline_settings.h"
 #include "util/json_file.h"
@@ -31,15 +32,8 @@ Dataset tiny_world(const std::string& name, const std::string& spec, uint64_t se
   const std::string dir = std::string(TMF_BINARY_DIR) + "/test-tmp/" + name;
   fs::remove_all(dir);
   fs::create_directories(dir);
-  Dataset ds = Dataset::create(dir + "/w.tmfdb", "w");
-  world::GenerateOptions g;
-  g.seed = seed;
-  g.items = items;
-  g.users = users;
-  world::generate_world(world::load_world_spec(std::string(TMF_SOURCE_DIR) + "/data/worlds/" + spec + ".json"), g, ds);
-  make_split(ds, SplitOptions{});
   *dir_out = dir;
-  return ds;
+  return test::small_world(dir + "/w.tmfdb", spec, seed, items, users);
 }
 }  // namespace
 

@@ -12,8 +12,7 @@
 #include "eval/tmf_eval.h"
 #include "tmf/tmf_package.h"
 #include "train/tmf_pipeline.h"
-#include "world/generate.h"
-#include "world/world_spec.h"
+#include "small_world.h"
 
 using namespace tmf;
 namespace fs = std::filesystem;
@@ -48,13 +47,7 @@ TEST(Recipe, SmallModelRanksTheHeldOutPurchaseFarAboveChance) {
   const std::string dir = std::string(TMF_BINARY_DIR) + "/test-tmp/recipe";
   fs::remove_all(dir);
   fs::create_directories(dir);
-  Dataset ds = Dataset::create(dir + "/w.tmfdb", "w");
-  world::GenerateOptions g;
-  g.seed = 7;
-  g.items = 60;
-  g.users = 150;
-  world::generate_world(world::load_world_spec(std::string(TMF_SOURCE_DIR) + "/data/worlds/electronics.json"), g, ds);
-  make_split(ds, SplitOptions{});
+  Dataset ds = test::small_world(dir + "/w.tmfdb", "electronics", 7, 60, 150);
   CandidateOptions co;
   co.num_negatives = 3;  // 4 candidates: chance is 0.25
   make_candidates(ds, co);
