@@ -2,7 +2,7 @@
 // tokens; + item tokens (AMSA); + CMA) with identical data, stages and seeds, evaluates each on the
 // stored candidate sets, stores every run in the dataset and prints the table (eval/ablation.h).
 //   tmf ablate --dataset FILE --out DIR [--seeds 1,2,3] [--levels text,behavior,amsa,cma]
-//              [--decode constrained,free] [--limit N] [--split default] [--candidates default]
+//              [--decode constrained,free] [--limit N] [--part test|valid] [--split default] [--candidates default]
 //              [--size default|demo|tiny] [--steps 300] [--batch 8] [--lr 5e-4] [--warmup-steps 300]
 //              [--warmup-prompts 2000] [--warmup-batch 16]
 //              [--clip-steps 300] [--mbht-epochs 20] [--device auto] [--redo] [--json]
@@ -40,6 +40,8 @@ int run_ablate(tmf::cli::Args& a) {
   o.decodes.clear();
   for (auto d : split(decodes, ',')) o.decodes.push_back(parse_decode_mode(std::string(trim(d))));
   o.limit = a.get_int("limit", 0);
+  o.part = a.get("part", "test");
+  TMF_CHECK(o.part == "test" || o.part == "valid", "--part must be test or valid, not '", o.part, "'");
   o.eval.batch = a.get_int("eval-batch", 16);
   o.redo = a.flag("redo");
   const bool json = a.flag("json");

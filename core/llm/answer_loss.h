@@ -5,14 +5,18 @@
 // step falls from (T x V x C) to (8 x V x C).
 //   embeds (B, T, C), mask (B, T) int64 (1 = token), labels (B, T) int64 with -100 where no loss:
 //   position t of labels is the token at t; it is predicted from position t - 1.
+//   copy (B, T), optional: with a copy head (llm/copy_head.h), what it may copy from the prompt;
+//   the loss is then that of the mixed distribution.
 #pragma once
 #include <torch/types.h>
+
+#include "llm/copy_head.h"
 
 namespace tmf {
 
 struct LlamaImpl;
 
 torch::Tensor answer_loss(LlamaImpl& model, const torch::Tensor& embeds, const torch::Tensor& mask,
-                          const torch::Tensor& labels);
+                          const torch::Tensor& labels, const CopyInputs& copy = {});
 
 }  // namespace tmf

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "llm/generate.h"
+#include "llm/copy_head.h"
 #include "llm/llama.h"
 #include "util/error.h"
 
@@ -22,6 +23,17 @@ void check_candidates(const LlamaImpl& m, const std::vector<std::vector<int64_t>
   }
 }
 
+torch::Tensor zero_rows(const LlamaImpl& m, int64_t n) {
+  return torch::zeros({n}, torch::TensorOptions().dtype(torch::kLong).device(m.device()));
+}
+
+int64_t match_depth(const LlamaImpl& m) { return m.copy_head ? std::max<int64_t>(m.copy_head->depth, 1) : 1; }
+
+// The copy head's `recent` (1, M) after the answer tokens `so_far`.
+torch::Tensor recent_after(const LlamaImpl& m, const std::vector<int64_t>& so_far) {
+  return torch::tensor(recent_tokens(so_far, match_depth(m)), torch::kLong).view({1, -1});
+}
+
 int64_t resolve_eos(const LlamaImpl& m, int64_t eos) {
   if (eos >= 0) {
     TMF_CHECK(eos < m.config.vocab_size, "candidate decoding: eos id ", eos, " outside [0, ", m.config.vocab_size, ")");
@@ -30,18 +42,24 @@ int64_t resolve_eos(const LlamaImpl& m, int64_t eos) {
   return m.config.eos_token_ids.empty() ? -1 : m.config.eos_token_ids[0];
 }
 
-// Runs the prompt into `cache`; returns the last position's logits (1, V).
-torch::Tensor prefill(LlamaImpl& m, const Prompt& p, KvCache& cache) {
+// Runs the prompt into `cache`; returns the last position's next-token log-probabilities (1, V)
+// and fills `src` with the prompt's copy source (empty without a copy head).
+torch::Tensor prefill(LlamaImpl& m, const Prompt& p, KvCache& cache, CopySource& src) {
+  torch::Tensor embeds;
+  CopyInputs copy = p.copy;
   if (p.embeds.defined()) {
     TMF_CHECK(p.embeds.dim() == 3 && p.embeds.size(0) == 1 && p.embeds.size(1) > 0, "candidate decoding: prompt embeds must be (1, T, C), got ",
               p.embeds.sizes());
-    auto logits = m.forward_embeds(p.embeds, {}, &cache);
-    return logits.select(1, logits.size(1) - 1);
+    embeds = p.embeds;
+  } else {
+    TMF_CHECK(!p.ids.empty(), "candidate decoding: the prompt is empty");
+    auto ids = torch::tensor(p.ids, torch::kLong).view({1, -1});
+    embeds = m.embed(ids);
+    if (!copy.defined()) copy.ids = ids;
   }
-  TMF_CHECK(!p.ids.empty(), "candidate decoding: the prompt is empty");
-  auto ids = torch::tensor(p.ids, torch::kLong).view({1, -1});
-  auto logits = m.forward(ids, {}, &cache);
-  return logits.select(1, logits.size(1) - 1);
+  auto hidden = m.model->forward(embeds.to(m.device(), m.dtype()), {}, &cache, nullptr);  // (1, T, C)
+  src = copy_source(m, hidden, copy);
+  return next_token_log_probs(m, hidden.select(1, hidden.size(1) - 1), &src, zero_rows(m, 1), recent_after(m, {}));
 }
 
 int64_t prompt_length(const Prompt& p) { return p.embeds.defined() ? p.embeds.size(1) : static_cast<int64_t>(p.ids.size()); }
@@ -76,7 +94,8 @@ ConstrainedResult constrained_greedy(LlamaImpl& m, const Prompt& prompt, const s
   torch::NoGradGuard ng;
   EvalModeGuard eval(m);
   KvCache cache = m.make_cache(prompt_length(prompt) + static_cast<int64_t>(depth) + 1);
-  auto last = prefill(m, prompt, cache).to(torch::kFloat32).to(torch::kCPU);  // (1, V)
+  CopySource src;
+  auto last = prefill(m, prompt, cache, src).to(torch::kCPU);  // (1, V) log-probs
   ConstrainedResult res;
   int64_t node = 0;
   while (true) {
@@ -102,7 +121,8 @@ ConstrainedResult constrained_greedy(LlamaImpl& m, const Prompt& prompt, const s
       break;
     }
     auto ids = torch::tensor(std::vector<int64_t>{tok}, torch::kLong).view({1, 1});
-    last = m.forward(ids, {}, &cache).select(1, 0).to(torch::kFloat32).to(torch::kCPU);
+    auto h = m.model->forward(m.embed(ids), {}, &cache, nullptr).select(1, 0);  // (1, C)
+    last = next_token_log_probs(m, h, &src, zero_rows(m, 1), recent_after(m, res.tokens)).to(torch::kCPU);
   }
   TMF_CHECK(res.candidate >= 0, "constrained decoding ended without a candidate (internal error)");
   return res;
@@ -126,7 +146,8 @@ std::vector<CandidateScore> score_candidates(LlamaImpl& m, const Prompt& prompt,
   EvalModeGuard eval(m);
   const int64_t T = prompt_length(prompt);
   KvCache base = m.make_cache(T + static_cast<int64_t>(max_len));
-  auto first = torch::log_softmax(prefill(m, prompt, base).to(torch::kFloat32), -1).to(torch::kCPU);  // (1, V)
+  CopySource src;
+  auto first = prefill(m, prompt, base, src).to(torch::kCPU);  // (1, V) log-probs
   auto first_acc = first.accessor<float, 2>();
 
   std::vector<CandidateScore> out(cands.size());
@@ -146,7 +167,21 @@ std::vector<CandidateScore> score_candidates(LlamaImpl& m, const Prompt& prompt,
       }
       KvCache cache = base;  // shares buffers with `base` until repeat_batch copies them
       cache.repeat_batch(n);
-      lp = torch::log_softmax(m.forward(ids, {}, &cache).to(torch::kFloat32), -1);
+      const int64_t L = static_cast<int64_t>(lmax) - 1;
+      auto h = m.model->forward(m.embed(ids), {}, &cache, nullptr).reshape({n * L, -1});  // (n*L, C)
+      // The state at continuation position l has read tokens 0..l of its candidate.
+      std::vector<int64_t> recent;
+      for (int64_t i = 0; i < n; ++i) {
+        const auto& c = cands[start + size_t(i)];
+        std::vector<int64_t> so_far;
+        for (int64_t l = 0; l < L; ++l) {
+          if (size_t(l) < c.size()) so_far.push_back(c[size_t(l)]);
+          auto r = recent_tokens(so_far, match_depth(m));
+          recent.insert(recent.end(), r.begin(), r.end());
+        }
+      }
+      auto rec = torch::tensor(recent, torch::kLong).view({n * L, match_depth(m)});
+      lp = next_token_log_probs(m, h, &src, zero_rows(m, n * L), rec).view({n, L, -1});  // (n, L, V)
       // Gather the needed entries on the device before copying back.
       auto targets = torch::zeros({n, static_cast<int64_t>(lmax) - 1}, torch::kLong);
       for (int64_t i = 0; i < n; ++i) {

@@ -6,12 +6,16 @@
 //  (b) score_candidates: log-likelihood of every candidate continuation given the prompt, in one
 //      batched pass per chunk that reuses the prompt's KV cache (expanded over the candidates).
 // Prompts are token ids or inputs_embeds (1, T, C) (hybrid prompts with placeholder embeddings).
+// Token probabilities are the model's next-token distribution: the LM head, mixed with the copy
+// head where the model has one (llm/copy_head.h), as in free generation and training.
 // Limits: one prompt per call; candidates must be non-empty sequences of valid ids.
 #pragma once
 #include <torch/types.h>
 
 #include <cstdint>
 #include <vector>
+
+#include "llm/copy_head.h"
 
 namespace tmf {
 
@@ -20,8 +24,11 @@ struct LlamaImpl;
 struct Prompt {
   std::vector<int64_t> ids;  // used when embeds is undefined
   torch::Tensor embeds;      // (1, T, C)
-  static Prompt from_ids(std::vector<int64_t> ids) { return Prompt{std::move(ids), {}}; }
-  static Prompt from_embeds(torch::Tensor e) { return Prompt{{}, std::move(e)}; }
+  // With a copy head (llm/copy_head.h): what it may copy, (1, T). Undefined: every token of an id
+  // prompt, nothing for an embeds prompt.
+  CopyInputs copy;
+  static Prompt from_ids(std::vector<int64_t> ids) { return Prompt{std::move(ids), {}, {}}; }
+  static Prompt from_embeds(torch::Tensor e) { return Prompt{{}, std::move(e), {}}; }
 };
 
 struct ConstrainedResult {

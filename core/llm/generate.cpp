@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "llm/copy_head.h"
 #include "llm/llama.h"
 #include "util/error.h"
 
@@ -37,8 +38,19 @@ PaddedBatch left_pad(const std::vector<std::vector<int64_t>>& rows, int64_t pad_
 
 namespace {
 
+// The copy head's `recent` of each row: its last answer tokens, the most recent first (B, M).
+torch::Tensor recent_of(const std::vector<std::vector<int64_t>>& out, int64_t M) {
+  std::vector<int64_t> flat;
+  for (const auto& row : out) {
+    auto r = recent_tokens(row, std::max<int64_t>(M, 1));
+    flat.insert(flat.end(), r.begin(), r.end());
+  }
+  return torch::tensor(flat, torch::kLong).view({int64_t(out.size()), std::max<int64_t>(M, 1)});
+}
+
+// last: log-probabilities (B, V) of the prompt's next token; src: the copy source (or empty).
 std::vector<std::vector<int64_t>> decode_loop(LlamaImpl& m, torch::Tensor last /*(B, V)*/, torch::Tensor mask /*(B, S)*/,
-                                              KvCache& cache, const GenerateOptions& opts) {
+                                              KvCache& cache, const CopySource& src, const GenerateOptions& opts) {
   const int64_t B = last.size(0), V = m.config.vocab_size;
   std::set<int64_t> stops;
   if (opts.stop_at_eos) {
@@ -52,6 +64,8 @@ std::vector<std::vector<int64_t>> decode_loop(LlamaImpl& m, torch::Tensor last /
   torch::Tensor ban;
   if (!banned.empty())
     ban = torch::tensor(std::vector<int64_t>(banned.begin(), banned.end()), torch::kLong).to(last.device());
+  auto rows = torch::arange(B, torch::TensorOptions().dtype(torch::kLong).device(m.device()));  // (B)
+  const int64_t M = m.copy_head ? m.copy_head->depth : 0;
 
   std::vector<std::vector<int64_t>> out(B);
   std::vector<bool> done(B, false);
@@ -73,7 +87,8 @@ std::vector<std::vector<int64_t>> decode_loop(LlamaImpl& m, torch::Tensor last /
     if (opts.progress) opts.progress->report("generate", static_cast<double>(step + 1), static_cast<double>(opts.max_new_tokens));
     if (all_done || step + 1 == opts.max_new_tokens) break;
     mask = torch::cat({mask, torch::ones({B, 1}, mask.options())}, 1);
-    last = m.forward(next.view({B, 1}).to(m.device()), mask, &cache).select(1, 0);  // (B, V)
+    auto h = m.model->forward(m.embed(next.view({B, 1}).to(m.device())), mask, &cache, nullptr);  // (B, 1, C)
+    last = next_token_log_probs(m, h.select(1, 0), &src, rows, recent_of(out, M));               // (B, V)
   }
   return out;
 }
@@ -84,7 +99,9 @@ std::vector<std::vector<int64_t>> generate_greedy(LlamaImpl& m, const std::vecto
                                                   const GenerateOptions& opts) {
   TMF_CHECK(opts.max_new_tokens >= 0, "generate: max_new_tokens must be >= 0, got ", opts.max_new_tokens);
   auto batch = left_pad(prompts, opts.pad_id);
-  return generate_greedy_embeds(m, m.embed(batch.ids), batch.mask, opts);
+  GenerateOptions o = opts;
+  if (!o.copy.defined() && m.copy_head) o.copy.ids = prompt_copy_ids(batch.ids, batch.mask, {});
+  return generate_greedy_embeds(m, m.embed(batch.ids), batch.mask, o);
 }
 
 std::vector<std::vector<int64_t>> generate_greedy_embeds(LlamaImpl& m, const torch::Tensor& embeds,
@@ -98,8 +115,13 @@ std::vector<std::vector<int64_t>> generate_greedy_embeds(LlamaImpl& m, const tor
   auto mask = mask_in.defined() ? mask_in.to(m.device(), torch::kLong)
                                 : torch::ones({B, T}, torch::TensorOptions().dtype(torch::kLong).device(m.device()));
   KvCache cache = m.make_cache(T + opts.max_new_tokens);
-  auto last = m.forward_embeds(embeds, mask, &cache).select(1, T - 1);  // (B, V)
-  return decode_loop(m, last, mask, cache, opts);
+  auto hidden = m.model->forward(embeds.to(m.device(), m.dtype()), mask, &cache, nullptr);  // (B, T, C)
+  const CopySource src = copy_source(m, hidden, opts.copy);
+  auto rows = torch::arange(B, torch::TensorOptions().dtype(torch::kLong).device(m.device()));
+  const int64_t M = m.copy_head ? m.copy_head->depth : 0;
+  auto last = next_token_log_probs(m, hidden.select(1, T - 1), &src, rows,
+                                   recent_of(std::vector<std::vector<int64_t>>(size_t(B)), M));  // (B, V)
+  return decode_loop(m, last, mask, cache, src, opts);
 }
 
 }  // namespace tmf

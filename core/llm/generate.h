@@ -1,4 +1,5 @@
-// Batched greedy decoding for the Llama backbone: prompts are left-padded into one batch, the
+// Batched greedy decoding for the Llama backbone (over the LM head, mixed with the copy head's
+// distribution when the model has one, llm/copy_head.h): prompts are left-padded into one batch, the
 // prompt is run once into a KV cache, then one token per step. Banned ids (placeholder tokens) are
 // never generated; a row stops at a stop id (EOS unless disabled) or after max_new_tokens.
 // Limits: greedy only (no sampling, no beams). Dropout is switched off while generating (the
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "llm/copy_head.h"
 #include "util/progress.h"
 
 namespace tmf {
@@ -21,6 +23,9 @@ struct GenerateOptions {
   std::vector<int64_t> stop_ids;    // empty: the model config's eos_token_ids
   std::vector<int64_t> banned_ids;  // never generated
   int64_t pad_id = 0;               // filler of left padding (masked out; any valid id)
+  // With a copy head (llm/copy_head.h): what it may copy, (B, T) like the prompt. Undefined: every
+  // prompt token (generate_greedy) or nothing (generate_greedy_embeds).
+  CopyInputs copy;
   const Progress* progress = nullptr;
 };
 

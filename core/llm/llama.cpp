@@ -230,6 +230,8 @@ LlamaImpl::LlamaImpl(const LlamaConfig& c, torch::TensorOptions opts) : config(c
   model = register_module("model", LlamaModel(config, opts));
   if (!config.tie_word_embeddings)
     lm_head = register_module("lm_head", LoraLinear(config.hidden_size, config.vocab_size, opts));
+  if (config.copy_head_dim > 0)
+    copy_head = register_module("copy_head", CopyHead(config.hidden_size, config.copy_head_dim, config.copy_match_depth, opts));
 }
 
 torch::Tensor LlamaImpl::embed(const torch::Tensor& ids) {
@@ -270,6 +272,7 @@ void LlamaImpl::init_weights(uint64_t seed) {
     layer->post_attention_layernorm->weight.fill_(1);
   }
   model->norm->weight.fill_(1);
+  if (copy_head) copy_head->init_weights(std);
 }
 
 std::vector<std::pair<std::string, LoraLinear>> LlamaImpl::linears() const {

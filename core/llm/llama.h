@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "llm/copy_head.h"
 #include "llm/kv_cache.h"
 #include "llm/llama_config.h"
 #include "llm/lora.h"
@@ -132,6 +133,7 @@ struct LlamaImpl : torch::nn::Module {
   LlamaConfig config;
   LlamaModel model{nullptr};
   LoraLinear lm_head{nullptr};  // (V, C); null when tie_word_embeddings
+  CopyHead copy_head{nullptr};  // null unless config.copy_head_dim > 0 (llm/copy_head.h)
 };
 TORCH_MODULE(Llama);
 

@@ -118,6 +118,15 @@ LlamaConfig parse_llama_config(const nlohmann::json& j, const std::string& ctx) 
   c.rms_norm_eps = opt_num(j, "rms_norm_eps", 1e-6, ctx);
   c.initializer_range = opt_num(j, "initializer_range", 0.02, ctx);
   c.tie_word_embeddings = opt_bool(j, "tie_word_embeddings", false, ctx);
+  if (j.contains("tmf_copy_head_dim") && !j["tmf_copy_head_dim"].is_null()) {
+    c.copy_head_dim = req_int(j, "tmf_copy_head_dim", ctx);
+    TMF_CHECK(c.copy_head_dim >= 0, ctx, ": tmf_copy_head_dim must be >= 0, got ", c.copy_head_dim);
+  }
+  if (j.contains("tmf_copy_match") && !j["tmf_copy_match"].is_null()) {
+    c.copy_match_depth = req_int(j, "tmf_copy_match", ctx);
+    TMF_CHECK(c.copy_match_depth >= 0 && c.copy_match_depth <= 64, ctx, ": tmf_copy_match must be in [0, 64], got ",
+              c.copy_match_depth);
+  }
   TMF_CHECK(!opt_bool(j, "attention_bias", false, ctx), ctx, ": attention_bias true is not supported");
   TMF_CHECK(!opt_bool(j, "mlp_bias", false, ctx), ctx, ": mlp_bias true is not supported");
   if (j.contains("hidden_act") && j["hidden_act"].is_string()) {
@@ -182,6 +191,10 @@ nlohmann::json llama_config_to_json(const LlamaConfig& c) {
   }
   j["initializer_range"] = c.initializer_range;
   j["tie_word_embeddings"] = c.tie_word_embeddings;
+  if (c.copy_head_dim > 0) {
+    j["tmf_copy_head_dim"] = c.copy_head_dim;
+    j["tmf_copy_match"] = c.copy_match_depth;
+  }
   j["hidden_act"] = "silu";
   j["attention_bias"] = false;
   j["mlp_bias"] = false;

@@ -39,6 +39,10 @@ struct LlamaConfig {
   std::vector<int64_t> eos_token_ids;    // may be empty
   std::optional<int64_t> pad_token_id;
   std::string torch_dtype = "float32";   // as written in the file ("dtype" or "torch_dtype")
+  // TMF's own extension (llm/copy_head.h): width of the copy head's query/key projections, 0 =
+  // no copy head. Written as "tmf_copy_head_dim" only when > 0, so a Hugging Face config stays one.
+  int64_t copy_head_dim = 0;
+  int64_t copy_match_depth = 4;  // "tmf_copy_match": answer tokens the copy head's match bonus looks back
 
   // Throws tmf::Error naming `context` (the file) and the values when inconsistent.
   void validate(const std::string& context = "config") const;

@@ -16,4 +16,5 @@ list(APPEND TMF_CORE_SOURCES
   llm/generate.cpp
   llm/candidate_decoding.cpp
   llm/answer_loss.cpp
+  llm/copy_head.cpp
 )

@@ -46,6 +46,7 @@ std::vector<AnswerChoice> decode_answers(TmfModel& model, const TmfBatch& batch,
     const int64_t len = lengths[b].item<int64_t>();
     // The row without its left padding: the prompt alone.
     auto prompt = Prompt::from_embeds(batch.embeds.select(0, b).narrow(0, T - len, len).unsqueeze(0));  // (1, len, C)
+    prompt.copy = batch.copy.row(b, T - len, len);
     if (o.mode == DecodeMode::Likelihood || o.scores) {
       ScoreOptions so;
       so.append_eos = true;

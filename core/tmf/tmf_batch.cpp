@@ -13,6 +13,7 @@ namespace {
 struct TokenRow {
   std::vector<int64_t> ids, labels;
   std::vector<std::pair<int, PlaceholderRef>> placeholders;  // (position before padding, reference)
+  std::vector<std::array<int64_t, 3>> candidate_spans;      // TokenizedPrompt::candidate_spans
 };
 
 // The last `keep` steps of each history (all when keep <= 0 or no history is longer).
@@ -68,6 +69,7 @@ TmfBatch TmfModel::build(const std::vector<TmfExample>& all_examples, Task task,
       r.labels.push_back(eos);
     }
     r.placeholders = tp.placeholders;
+    r.candidate_spans = tp.candidate_spans;
     batch.prompt_ids.push_back(tp.ids);
     batch.prompts.push_back(std::move(p));
     batch.history_len.push_back(int64_t(ex.history_items.size()));
@@ -80,7 +82,9 @@ TmfBatch TmfModel::build(const std::vector<TmfExample>& all_examples, Task task,
   auto ids = torch::zeros({B, T}, torch::kInt64);
   auto mask = torch::zeros({B, T}, torch::kInt64);
   auto lab = torch::full({B, T}, -100, torch::kInt64);
+  auto copy = torch::full({B, T}, -1, torch::kInt64);
   auto ids_a = ids.accessor<int64_t, 2>(), mask_a = mask.accessor<int64_t, 2>(), lab_a = lab.accessor<int64_t, 2>();
+  auto copy_a = copy.accessor<int64_t, 2>();
   const int64_t vocab = llm_->config.vocab_size;
   PlaceholderSlots slots;
   int64_t first_candidate = 0;  // of row b in the flat candidate list
@@ -92,7 +96,9 @@ TmfBatch TmfModel::build(const std::vector<TmfExample>& all_examples, Task task,
       ids_a[b][offset + int64_t(t)] = r.ids[t] >= vocab ? 0 : r.ids[t];
       mask_a[b][offset + int64_t(t)] = 1;
       lab_a[b][offset + int64_t(t)] = r.labels[t];
+      if (r.labels[t] == -100 && r.ids[t] < vocab) copy_a[b][offset + int64_t(t)] = r.ids[t];
     }
+    for (auto& ph : r.placeholders) copy_a[b][offset + ph.first] = -1;
     for (auto& [pos, ref] : r.placeholders) {
       const int64_t at = offset + pos;
       switch (ref.kind) {
@@ -105,6 +111,16 @@ TmfBatch TmfModel::build(const std::vector<TmfExample>& all_examples, Task task,
   }
   batch.mask = mask.to(dev);
   batch.labels = lab.to(dev);
+  batch.copy.ids = copy.to(dev);
+  {
+    std::vector<std::vector<std::array<int64_t, 3>>> spans;
+    std::vector<int64_t> lengths;
+    for (const auto& r : rows) {
+      spans.push_back(r.candidate_spans);
+      lengths.push_back(int64_t(r.ids.size()));
+    }
+    batch.copy.span_end = span_ends(spans, lengths, T).to(dev);
+  }
 
   // 3. Token embeddings.
   auto embeds = llm_->embed(ids.to(dev));  // (B, T, C)

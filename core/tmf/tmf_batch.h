@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "fusion/modality_fusion.h"
+#include "llm/copy_head.h"
 #include "prompt/hybrid_prompt.h"
 
 namespace tmf {
@@ -28,6 +29,8 @@ struct TmfBatch {
   torch::Tensor embeds;  // (B, T, C)
   torch::Tensor mask;    // (B, T) int64, 1 = token
   torch::Tensor labels;  // (B, T) int64, -100 outside answers (defined when answers were added)
+  CopyInputs copy;        // (B, T): what the copy head may copy (llm/copy_head.h): prompt tokens
+                          // (not padding, placeholders or the answer); candidates as spans
   std::vector<std::vector<int>> prompt_ids;  // token ids of each prompt (placeholders as their ids)
   std::vector<HybridPrompt> prompts;
   FusionOutput fusion;   // of the histories (B, ...), when the level uses item tokens (not with a source)

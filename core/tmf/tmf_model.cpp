@@ -67,13 +67,14 @@ std::string TmfModel::answer_text(int64_t item) const {
 
 torch::Tensor TmfModel::loss(const TmfBatch& batch) {
   TMF_CHECK(batch.labels.defined(), "loss needs a batch built with answers");
-  return answer_loss(*llm_, batch.embeds, batch.mask, batch.labels);
+  return answer_loss(*llm_, batch.embeds, batch.mask, batch.labels, batch.copy);
 }
 
 std::vector<std::string> TmfModel::generate(const TmfBatch& batch, int64_t max_new_tokens) {
   GenerateOptions o;
   o.max_new_tokens = max_new_tokens;
   o.banned_ids = banned_ids();
+  o.copy = batch.copy;
   torch::NoGradGuard ng;
   auto out = generate_greedy_embeds(*llm_, batch.embeds, batch.mask, o);
   std::vector<std::string> texts;

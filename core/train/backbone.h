@@ -27,6 +27,7 @@ struct BackboneOptions {
   bool split_digits = false; // tokenizer: keep digit runs whole (Llama splits them)
   int64_t layers = 2, hidden = 128, heads = 4, kv_heads = 4, intermediate = 352;  // docs/model-recipe.md
   bool tie_embeddings = false;  // LM head = token embedding table
+  int64_t copy_head = 64;       // width of the copy head's query/key (llm/copy_head.h); 0 = none
   int64_t steps = 700;       // warm-up optimizer steps
   int64_t batch = 32;        // prompts (or texts) per step
   int64_t text_every = 4;    // every n-th step is an item-text LM step (0 = never)

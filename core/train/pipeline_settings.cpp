@@ -39,6 +39,7 @@ const std::map<std::string, Field>& table() {
       {"backbone.kv_heads", field(&PipelineOptions::backbone, &BackboneOptions::kv_heads)},
       {"backbone.intermediate", field(&PipelineOptions::backbone, &BackboneOptions::intermediate)},
       {"backbone.tie_embeddings", field(&PipelineOptions::backbone, &BackboneOptions::tie_embeddings)},
+      {"backbone.copy_head", field(&PipelineOptions::backbone, &BackboneOptions::copy_head)},
       {"backbone.steps", field(&PipelineOptions::backbone, &BackboneOptions::steps)},
       {"backbone.batch", field(&PipelineOptions::backbone, &BackboneOptions::batch)},
       {"backbone.text_every", field(&PipelineOptions::backbone, &BackboneOptions::text_every)},
