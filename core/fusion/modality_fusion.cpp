@@ -25,16 +25,23 @@ FusionOutput ModalityFusionImpl::forward(const torch::Tensor& image, const torch
             "fusion inputs have widths ", image.size(-1), "/", text.size(-1), "/", graph.size(-1), ", expected ",
             cfg.image_dim, "/", cfg.text_dim, "/", cfg.graph_dim);
   FusionOutput out;
-  auto vm = torch::cat({image, text, graph}, -1);                 // (B, T, d)         Eq. 5
+  auto unit = [&](const torch::Tensor& x) {
+    return cfg.unit_inputs ? x / x.pow(2).mean(-1, /*keepdim=*/true).add(1e-12).sqrt() : x;
+  };
+  const torch::Tensor image_in = unit(image), text_in = unit(text), graph_in = unit(graph);
+  auto vm = torch::cat({image_in, text_in, graph_in}, -1);        // (B, T, d)         Eq. 5
   auto [amsa_out, w_att] = amsa(vm, vm, vm, mask);                // (B, T, d)         Eq. 6
   out.amsa = w_att;
+  if (cfg.residual) amsa_out = vm + amsa_out;
   auto query = query_proj(amsa_out);                              // (B, T, Dc)
   if (!cfg.use_cma) {
     out.items = query;
     return out;
   }
-  auto [cma1, w_ext] = cma_ext(query, image, text, mask);         // (B, T, Dc)        Eq. 7
-  auto [cma0, w_img] = cma_img(cma1, text, image, mask);          // (B, T, Dc)        Eq. 8
+  auto [cma1, w_ext] = cma_ext(query, image_in, text_in, mask);         // (B, T, Dc)        Eq. 7
+  if (cfg.residual) cma1 = query + cma1;
+  auto [cma0, w_img] = cma_img(cma1, text_in, image_in, mask);          // (B, T, Dc)        Eq. 8
+  if (cfg.residual) cma0 = cma1 + cma0;
   out.items = cma0;
   out.cma_ext = w_ext;
   out.cma_img = w_img;

@@ -6,7 +6,8 @@
 //   Eq. 8  CMA0: query = CMA1 output, key = text, value = image         weights W_image (B, H, T, T)
 // Each row of the CMA0 output is the fused item representation (B, T, Dc). With use_cma = false
 // (ablation level "+ item tokens (AMSA)") the projected AMSA output is the representation.
-// Image and text embeddings must share one width (CLIP's projection dim).
+// Image and text embeddings must share one width (CLIP's projection dim). With cfg.residual each
+// attention's output is added to its query input (see FusionConfig::residual).
 #pragma once
 #include <torch/nn/module.h>
 #include <torch/nn/modules/linear.h>
@@ -19,6 +20,14 @@ struct FusionConfig {
   int64_t image_dim = 0, text_dim = 0, graph_dim = 0;
   int64_t heads = 1;
   bool use_cma = true;
+  // Each attention adds to its input (x + Attn(x)), as in a transformer block, instead of replacing
+  // it (the paper's equations): the AMSA output keeps every item's own modalities beside what it
+  // gathers from the sequence, and CMA adds to the AMSA representation instead of leaving only
+  // image values (Eq. 8). Beyond the paper; docs/model-recipe.md has the measurement.
+  bool residual = false;
+  // Each modality is scaled to unit RMS per item before Eq. 5, so that no encoder's scale drowns
+  // the others (the small CLIP's embeddings have norm ~13, MBHT's ~0.7). Beyond the paper.
+  bool unit_inputs = false;
   int64_t amsa_dim() const { return image_dim + text_dim + graph_dim; }
   int64_t cross_dim() const { return image_dim; }
 };

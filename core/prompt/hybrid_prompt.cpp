@@ -31,7 +31,9 @@ class Builder {
     else parts_.push_back(PromptPart{t, false, {}});
   }
   void token(const char* placeholder, PlaceholderRef ref) {
-    text(" ");
+    const bool spaced = !parts_.empty() && !parts_.back().is_placeholder && !parts_.back().text.empty() &&
+                        parts_.back().text.back() == ' ';
+    if (!spaced) text(" ");
     parts_.push_back(PromptPart{placeholder, true, ref});
   }
   std::vector<PromptPart> take() { return std::move(parts_); }
@@ -70,9 +72,14 @@ HybridPrompt build_prompt(const PromptInput& in, Task level, int template_id) {
     if (c) b.text(", ");
     std::string written = in.candidates[c];  // (keep in step with tmf_example.h answer_form)
     if (!in.candidate_kinds.empty() && !in.candidate_kinds[c].empty()) written = in.candidate_kinds[c] + ": " + written;
+    const bool first = in.item_token_first;
+    if (item_tokens && first) {
+      b.token(kItemToken, {PlaceholderRef::Kind::CandidateItem, int(c), 0});
+      b.text(" ");
+    }
     b.text(written);
     candidate_texts.push_back(std::move(written));
-    if (item_tokens) b.token(kItemToken, {PlaceholderRef::Kind::CandidateItem, int(c), 0});
+    if (item_tokens && !first) b.token(kItemToken, {PlaceholderRef::Kind::CandidateItem, int(c), 0});
   }
   b.text(t.end);
   HybridPrompt p;

@@ -44,6 +44,10 @@ struct PromptInput {
   // candidate it means before it writes a word. With the kind first, finding it is one look-up:
   // the kind the history asks for, then the name that follows it. Empty: names only.
   std::vector<std::string> candidate_kinds;
+  // Hard prompts: each candidate's item token before its name ("[MT_i] Kind: Name") instead of
+  // after it (Fig. 3c). In a causal model a token only sees what precedes it: first, the item
+  // token informs the candidate's name tokens, which the answer's first step points at.
+  bool item_token_first = false;
 };
 
 // What a placeholder stands for.

@@ -48,7 +48,9 @@ TmfBatch TmfModel::build(const std::vector<TmfExample>& all_examples, Task task,
   const int64_t eos = tok_.eos_id();
   for (int64_t b = 0; b < B; ++b) {
     const auto& ex = examples[size_t(b)];
-    HybridPrompt p = build_prompt(prompt_input(ex, names_, candidate_kinds_), task, templates[size_t(b)]);
+    PromptInput in = prompt_input(ex, names_, candidate_kinds_);
+    in.item_token_first = item_token_first_;
+    HybridPrompt p = build_prompt(in, task, templates[size_t(b)]);
     if (!behavior_tokens_) {  // behaviors stay words
       std::vector<PromptPart> parts;
       for (auto& part : p.parts)
@@ -112,7 +114,7 @@ TmfBatch TmfModel::build(const std::vector<TmfExample>& all_examples, Task task,
   batch.mask = mask.to(dev);
   batch.labels = lab.to(dev);
   batch.copy.ids = copy.to(dev);
-  {
+  if (copy_spans_) {
     std::vector<std::vector<std::array<int64_t, 3>>> spans;
     std::vector<int64_t> lengths;
     for (const auto& r : rows) {
@@ -157,14 +159,30 @@ TmfBatch TmfModel::build(const std::vector<TmfExample>& all_examples, Task task,
       auto gr = features_.graph.to(dev).index_select(0, hrows).view({B, H, -1});   // (B, H, Dg)
       batch.fusion = heads_->fusion(img, txt, gr, hmask.to(dev));
       hist_tokens = heads_->item_adaptor(batch.fusion.items);
-      // Candidates: each as a sequence of one.
       auto crows = features_.item_rows(cid).to(dev);
-      auto cf = heads_->fusion(features_.image.to(dev).index_select(0, crows).view({n, 1, -1}),
-                               features_.text.to(dev).index_select(0, crows).view({n, 1, -1}),
-                               features_.graph.to(dev).index_select(0, crows).view({n, 1, -1}),
-                               torch::ones({n, 1}, torch::TensorOptions().dtype(torch::kBool).device(dev)));
-      cand_tokens = heads_->item_adaptor(cf.items.squeeze(1));
+      auto cimg = features_.image.to(dev).index_select(0, crows).view({n, 1, -1});  // (n, 1, Di)
+      auto ctxt = features_.text.to(dev).index_select(0, crows).view({n, 1, -1});   // (n, 1, Dt)
+      auto cgr = features_.graph.to(dev).index_select(0, crows).view({n, 1, -1});   // (n, 1, Dg)
+      auto cmask = torch::ones({n, 1}, torch::TensorOptions().dtype(torch::kBool).device(dev));
+      if (candidates_in_context_) {
+        // Each candidate after its user's history: the fusion module runs over (history, candidate)
+        // and the candidate's row is its item token, so the token says how the candidate relates
+        // to what the user did (AMSA/CMA weights of that row over the history).
+        std::vector<int64_t> owner;  // (n) the example of each candidate
+        for (int64_t b = 0; b < B; ++b) owner.insert(owner.end(), examples[size_t(b)].candidates.size(), b);
+        auto ob = on_dev(owner);
+        cimg = torch::cat(std::vector<torch::Tensor>{img.index_select(0, ob), cimg}, 1);  // (n, H+1, Di)
+        ctxt = torch::cat(std::vector<torch::Tensor>{txt.index_select(0, ob), ctxt}, 1);  // (n, H+1, Dt)
+        cgr = torch::cat(std::vector<torch::Tensor>{gr.index_select(0, ob), cgr}, 1);     // (n, H+1, Dg)
+        cmask = torch::cat(std::vector<torch::Tensor>{hmask.to(dev).index_select(0, ob), cmask}, 1);  // (n, H+1)
+      }
+      // Otherwise each candidate is a sequence of one (its AMSA/CMA weights are trivially 1).
+      auto cf = heads_->fusion(cimg, ctxt, cgr, cmask);
+      cand_tokens = heads_->item_adaptor(cf.items.select(1, cf.items.size(1) - 1));  // (n, C)
     }
+    batch.history_tokens = hist_tokens.view({B, H, C});
+    batch.history_mask = hmask.to(dev);
+    batch.candidate_tokens = cand_tokens;
     if (!slots.history.empty()) {
       values.push_back(hist_tokens.reshape({B * H, C}).index_select(0, on_dev(slots.history.src)));
       placed.push_back(&slots.history);

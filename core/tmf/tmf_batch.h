@@ -35,6 +35,10 @@ struct TmfBatch {
   std::vector<HybridPrompt> prompts;
   FusionOutput fusion;   // of the histories (B, ...), when the level uses item tokens (not with a source)
   std::vector<int64_t> history_len;
+  // Hard prompts: the item tokens placed in them (adaptor outputs), for the alignment loss of
+  // train/tmf_tuning.h. history_tokens (B, H, C) with history_mask (B, H) bool; candidate_tokens
+  // (n, C), the candidates of row 0 first, in presentation order.
+  torch::Tensor history_tokens, history_mask, candidate_tokens;
 };
 
 // Where the placeholders of a padded batch sit and which value fills each, one list per kind

@@ -60,6 +60,15 @@ void TmfModel::to(torch::Device device) {
 
 torch::Device TmfModel::device() const { return llm_->device(); }
 
+void TmfModel::set_fusion_residual(bool on) {
+  if (heads_) heads_->fusion->cfg.residual = on;
+}
+bool TmfModel::fusion_residual() const { return heads_ && heads_->fusion->cfg.residual; }
+void TmfModel::set_fusion_unit_inputs(bool on) {
+  if (heads_) heads_->fusion->cfg.unit_inputs = on;
+}
+bool TmfModel::fusion_unit_inputs() const { return heads_ && heads_->fusion->cfg.unit_inputs; }
+
 std::string TmfModel::answer_text(int64_t item) const {
   if (!candidate_kinds_) return names_.item(item);
   return answer_form(names_.kind(item), names_.item(item));

@@ -38,6 +38,11 @@ void save_package(TmfModel& model, const std::string& dir, const PackageInfo& in
     m["fusion_heads"] = model.heads()->fusion->cfg.heads;
     m["max_history"] = model.max_history();
     m["candidate_kinds"] = model.candidate_kinds();
+    m["copy_spans"] = model.copy_spans();
+    m["fusion_residual"] = model.fusion_residual();
+    m["candidates_in_context"] = model.candidates_in_context();
+    m["fusion_unit_inputs"] = model.fusion_unit_inputs();
+    m["item_token_first"] = model.item_token_first();
     m["dataset"] = {{"name", info.dataset_name}, {"content_hash", info.dataset_hash}};
     m["backbone"] = info.backbone_reference.empty() ? nlohmann::json("backbone")
                                                     : nlohmann::json(info.backbone_reference);
@@ -110,6 +115,11 @@ LoadedPackage load_package(const std::string& dir, const NameBook& names, const 
                  m.value("fusion_heads", int64_t(1)));
   model.set_max_history(m.value("max_history", int64_t(0)));
   model.set_candidate_kinds(m.value("candidate_kinds", false));
+  model.set_copy_spans(m.value("copy_spans", false));
+  model.set_fusion_residual(m.value("fusion_residual", false));
+  model.set_candidates_in_context(m.value("candidates_in_context", false));
+  model.set_fusion_unit_inputs(m.value("fusion_unit_inputs", false));
+  model.set_item_token_first(m.value("item_token_first", false));
   // Heads: every parameter must be in the file with its shape.
   auto saved = st::load_all(dir + "/heads.safetensors");
   {

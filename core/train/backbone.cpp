@@ -285,7 +285,7 @@ BackboneResult build_backbone(const Dataset& ds, const std::vector<std::string>&
       std::vector<int64_t> lengths;
       for (const auto& r : ids) lengths.push_back(int64_t(r.size()));
       copy_in.ids = prompt_copy_ids(lb.ids, lb.mask, lb.labels);
-      copy_in.span_end = span_ends(spans, lengths, lb.ids.size(1));
+      if (o.copy_spans) copy_in.span_end = span_ends(spans, lengths, lb.ids.size(1));
     }
     auto loss = answer_loss(*model, model->embed(lb.ids), lb.mask, lb.labels, copy_in);
     opt.zero_grad();

@@ -28,7 +28,12 @@ const std::map<std::string, Field>& table() {
   static const std::map<std::string, Field> t = {
       {"prompt_history", field(&PipelineOptions::prompt_history)},
       {"candidate_kinds", field(&PipelineOptions::candidate_kinds)},
+      {"copy_spans", field(&PipelineOptions::copy_spans)},
       {"fusion_heads", field(&PipelineOptions::fusion_heads)},
+      {"fusion_residual", field(&PipelineOptions::fusion_residual)},
+      {"candidates_in_context", field(&PipelineOptions::candidates_in_context)},
+      {"fusion_unit_inputs", field(&PipelineOptions::fusion_unit_inputs)},
+      {"item_token_first", field(&PipelineOptions::item_token_first)},
       {"tuning", field(&PipelineOptions::tuning)},
       {"mbht_epochs", field(&PipelineOptions::mbht_epochs)},
       {"backbone.vocab_size", field(&PipelineOptions::backbone, &BackboneOptions::vocab_size)},
@@ -67,6 +72,7 @@ const std::map<std::string, Field>& table() {
       {"tune.train_lm_head", field(&PipelineOptions::tune, &TuneOptions::train_lm_head)},
       {"tune.head_lr_scale", field(&PipelineOptions::tune, &TuneOptions::head_lr_scale)},
       {"tune.clip_norm", field(&PipelineOptions::tune, &TuneOptions::clip_norm)},
+      {"tune.item_align", field(&PipelineOptions::tune, &TuneOptions::item_align)},
   };
   return t;
 }

@@ -28,12 +28,32 @@ namespace {
 
 torch::Generator cpu_generator() { return at::detail::getDefaultCPUGenerator(); }
 
+// The alignment loss of TuneOptions::item_align on a hard batch built from `examples`.
+torch::Tensor item_alignment_loss(const TmfBatch& batch, const std::vector<TmfExample>& examples) {
+  const int64_t B = batch.history_tokens.size(0), C = batch.history_tokens.size(2);
+  auto m = batch.history_mask.to(batch.history_tokens.scalar_type()).unsqueeze(-1);  // (B, H, 1)
+  auto user = (batch.history_tokens * m).sum(1) / m.sum(1).clamp_min(1);           // (B, C)
+  std::vector<torch::Tensor> losses;
+  int64_t off = 0;
+  for (int64_t b = 0; b < B; ++b) {
+    const auto& ex = examples[size_t(b)];
+    const int64_t K = int64_t(ex.candidates.size());
+    auto cand = batch.candidate_tokens.narrow(0, off, K);                              // (K, C)
+    auto scores = torch::mv(cand, user[b]) / std::sqrt(double(C));                    // (K)
+    auto target = torch::full({1}, int64_t(ex.truth), torch::TensorOptions().dtype(torch::kLong).device(scores.device()));
+    losses.push_back(torch::nn::functional::cross_entropy(scores.unsqueeze(0).to(torch::kFloat32), target));
+    off += K;
+  }
+  return torch::stack(losses).mean();
+}
+
 // The options a resumed run must share with the run that wrote the checkpoint.
 // A non-TMF curriculum is appended, so that checkpoints written before it existed still match.
 torch::Tensor options_tensor(const TuneOptions& o) {
   std::vector<double> v = {double(o.steps), double(o.seed), o.t1_fraction, double(o.batch), double(o.grad_accum), o.lr,
                            o.warmup_fraction, double(o.negatives), double(o.train_lm_head), double(o.full_finetune),
                            o.head_lr_scale, o.clip_norm};
+  if (o.item_align > 0) v.push_back(o.item_align);
   if (o.curriculum != CurriculumKind::Tmf) v.push_back(double(o.curriculum));
   return torch::tensor(v, torch::kFloat64);
 }
@@ -149,9 +169,12 @@ TuneReport tune_tmf(TmfModel& model, const std::vector<SplitRow>& rows, const st
     opt.zero_grad();
     double loss_sum = 0;
     for (int64_t micro = 0; micro < o.grad_accum; ++micro) {
-      auto loss = model.loss(model.build(micro_batches[size_t(micro)], task, micro_templates[size_t(micro)],
-                                         /*with_answer=*/true)) /
-                  double(o.grad_accum);
+      const auto& examples = micro_batches[size_t(micro)];
+      TmfBatch batch = model.build(examples, task, micro_templates[size_t(micro)], /*with_answer=*/true);
+      auto loss = model.loss(batch);
+      if (o.item_align > 0 && task == Task::Hard && batch.candidate_tokens.defined())
+        loss = loss + o.item_align * item_alignment_loss(batch, examples);
+      loss = loss / double(o.grad_accum);
       loss.backward();
       loss_sum += loss.item<double>();
     }

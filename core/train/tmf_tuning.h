@@ -37,6 +37,13 @@ struct TuneOptions {
   bool full_finetune = false;
   double head_lr_scale = 1.0;   // lr multiplier of the heads (fusion, adaptors) or item source
   double clip_norm = 0;         // global gradient-norm clip (0 = none)
+  // Weight of the item-token alignment loss in hard batches (0 = the paper's loss alone): a
+  // softmax over each prompt's candidates of <mean history item token, candidate item token> /
+  // sqrt(C), with the truth as the target. It gives the fusion module and the item adaptor a
+  // direct signal from the first step (the LM loss reaches them only once the backbone attends
+  // to the item tokens), and lays the tokens out so that attention (dot products) can compare a
+  // user's history with the candidates. docs/model-recipe.md has the measurements.
+  double item_align = 0;
   CurriculumKind curriculum = CurriculumKind::Tmf;
   // Checkpoints: every `checkpoint_every` optimizer steps the trainable weights, the optimizer
   // state, torch's RNG state and the losses so far are written to `checkpoint_path` (safetensors,
