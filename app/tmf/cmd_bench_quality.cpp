@@ -27,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/json_file.h"
 #include "baselines/recommender.h"
 #include "cli_progress.h"
 #include "command.h"
@@ -119,6 +120,7 @@ int bench_quality(Args& a) {
     TMF_CHECK(dot != std::string::npos && eq != std::string::npos && dot < eq, "--set expects kind.key=value, got '",
               s, "'");
     const std::string kind = s.substr(0, dot), key = s.substr(dot + 1, eq - dot - 1), val = s.substr(eq + 1);
+    check_json_depth(val, "--set " + kind + "." + key);
     nlohmann::json v = nlohmann::json::parse(val, nullptr, /*allow_exceptions=*/false);
     overrides[kind][key] = v.is_discarded() ? nlohmann::json(val) : v;
   }

@@ -59,7 +59,8 @@ int data_import(Args& a) {
     go.csv_sep = sep == "\\t" ? '\t' : sep[0];
     go.event_map = parse_mapping(a.req("map"), "--map");
     go.time_format = a.get("time-format", "unix");
-    for (auto b : split(a.req("behaviors"), ',')) go.behaviors.emplace_back(trim(b));
+    const std::string behaviors = a.req("behaviors");  // split() views into it: it must outlive the loop
+    for (auto b : split(behaviors, ',')) go.behaviors.emplace_back(trim(b));
     go.target = a.req("target");
     go.behavior_aliases = parse_mapping(a.get("behavior-map", ""), "--behavior-map");
     go.catalog_path = a.get("catalog", "");

@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/json_file.h"
 #include "command.h"
 #include "data/candidates.h"
 #include "data/dataset.h"
@@ -69,7 +70,9 @@ InferenceRequest request_from_user(const Dataset& ds, const std::string& user, c
 InferenceRequest request_from_json(const Dataset& ds, const std::string& path) {
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(read_file(path));
+    const std::string text = read_file(path);
+    check_json_depth(text, "request '" + path + "'");
+    j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     fail("request '", path, "' is not valid JSON: ", e.what());
   }

@@ -72,7 +72,10 @@ std::vector<std::vector<float>> score_with_tmf_model(TmfModel& m, int64_t target
     ex.truth = -1;
     TmfBatch b = m.build({ex}, hardest_task(m.level()), {0}, /*with_answer=*/false);
     std::vector<float> s;
-    for (const auto& c : decode_answers(m, b, {ex}, so)[0].scores) s.push_back(float(c.sum_logprob));
+    // Held in a local: a range-for over decode_answers(...)[0].scores would read the vector after
+    // the temporary that owns it is destroyed (the first score came back as garbage).
+    const std::vector<AnswerChoice> choice = decode_answers(m, b, {ex}, so);
+    for (const auto& c : choice[0].scores) s.push_back(float(c.sum_logprob));
     out.push_back(std::move(s));
   }
   return out;

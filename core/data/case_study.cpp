@@ -1,3 +1,4 @@
+#include "util/json_file.h"
 #include "data/case_study.h"
 
 #include <nlohmann/json.hpp>
@@ -105,7 +106,9 @@ CaseStudy load_case_study(const Dataset& ds, int64_t id) {
   cs.updated = st.col_text(4);
   std::vector<int64_t> refs;
   try {
-    json j = json::parse(st.col_text(2));
+    const std::string text = st.col_text(2);
+    check_json_depth(text, "case study " + std::to_string(cs.id));
+    json j = json::parse(text);
     for (const json& s : j.at("steps")) cs.steps.push_back({s.at("item").get<int64_t>(), s.at("behavior").get<int64_t>()});
     cs.target_behavior = j.at("target_behavior").get<int64_t>();
     cs.candidates = j.at("candidates").get<std::vector<int64_t>>();
@@ -142,7 +145,13 @@ std::vector<CaseStudySummary> list_case_studies(const Dataset& ds) {
     s.id = st.col_int(0);
     s.name = st.col_text(1);
     s.updated = st.col_text(2);
-    json j = json::parse(st.col_text(3), nullptr, /*allow_exceptions=*/false);
+    const std::string text = st.col_text(3);
+    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    try {
+      check_json_depth(text, "case study");
+    } catch (const std::exception&) {
+      j = json();  // listed without a step count; opening it reports the error
+    }
     if (j.is_object() && j.contains("steps") && j["steps"].is_array()) s.steps = int64_t(j["steps"].size());
     out.push_back(std::move(s));
   }

@@ -209,6 +209,8 @@ void migrate_schema_to(sql::Db& db, int target) {
   } else {
     TMF_CHECK(app_id == kAppId, "'", db.path(), "' is not a TMF dataset (application_id ", app_id, ")");
   }
+  TMF_CHECK(version >= 0, "'", db.path(), "' is not a TMF dataset: its schema version is ", version,
+            " (TMF Studio writes versions 1 to ", kSchemaVersion, ")");
   TMF_CHECK(version <= kSchemaVersion, "dataset '", db.path(), "' has schema version ", version,
             " but this TMF Studio reads up to version ", kSchemaVersion, ": it was written by a newer release");
   if (version >= target) return;

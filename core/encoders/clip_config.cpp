@@ -1,4 +1,5 @@
 // Reading and writing CLIP config.json / preprocessor_config.json; see clip_config.h.
+#include "util/json_file.h"
 #include "encoders/clip_config.h"
 
 #include <filesystem>
@@ -41,6 +42,7 @@ std::string resolve(const std::string& path, const char* file) {
 json parse_object(const std::string& text, const std::string& ctx) {
   json j;
   try {
+    check_json_depth(text, ctx);
     j = json::parse(text);
   } catch (const json::exception& e) {
     fail(ctx, " is not valid JSON: ", e.what());

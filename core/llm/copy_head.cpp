@@ -16,7 +16,6 @@ CopyHeadImpl::CopyHeadImpl(int64_t hidden, int64_t d, int64_t m, torch::TensorOp
   query = register_module("query", torch::nn::Linear(torch::nn::LinearOptions(hidden, d).bias(false)));
   key_prev = register_module("key_prev", torch::nn::Linear(torch::nn::LinearOptions(hidden, d).bias(false)));
   key_self = register_module("key_self", torch::nn::Linear(torch::nn::LinearOptions(hidden, d).bias(false)));
-  key_span = register_module("key_span", torch::nn::Linear(torch::nn::LinearOptions(hidden, d).bias(false)));
   gate = register_module("gate", torch::nn::Linear(torch::nn::LinearOptions(2 * hidden, 1).bias(true)));
   match = register_parameter("match", torch::full({std::max<int64_t>(m, 1)}, 2.0));
   to(opts.device(), opts.dtype().toScalarType());
@@ -24,7 +23,7 @@ CopyHeadImpl::CopyHeadImpl(int64_t hidden, int64_t d, int64_t m, torch::TensorOp
 
 void CopyHeadImpl::init_weights(double std) {
   torch::NoGradGuard ng;
-  for (auto* l : {&query, &key_prev, &key_self, &key_span, &gate}) (*l)->weight.normal_(0, std);
+  for (auto* l : {&query, &key_prev, &key_self, &gate}) (*l)->weight.normal_(0, std);
   gate->bias.zero_();  // g = 1/2: generating and copying start level
   match.fill_(2.0);
 }
@@ -33,10 +32,6 @@ CopyInputs CopyInputs::row(int64_t b, int64_t start, int64_t len) const {
   CopyInputs r;
   if (!ids.defined()) return r;
   r.ids = ids.select(0, b).narrow(0, start, len).unsqueeze(0);
-  if (span_end.defined()) {
-    auto e = span_end.select(0, b).narrow(0, start, len).unsqueeze(0);
-    r.span_end = torch::where(e >= 0, e - start, e);
-  }
   return r;
 }
 
@@ -54,14 +49,6 @@ CopySource copy_source(LlamaImpl& m, const torch::Tensor& hidden, const CopyInpu
   auto prev = head.key_prev(h.slice(1, 0, S - 1));                                // (B, S-1, D)
   prev = torch::cat(std::vector<torch::Tensor>{torch::zeros({B, 1, head.dim}, prev.options()), prev}, 1);  // (B, S, D)
   auto keys = self + prev;
-  if (in.span_end.defined()) {
-    TMF_CHECK(in.span_end.sizes() == copy_ids.sizes(), "copy head: span ends must be (B, S) like the copy ids ",
-              copy_ids.sizes(), ", got ", in.span_end.sizes());
-    auto e = in.span_end.to(hidden.device(), torch::kLong);                      // (B, S)
-    TMF_CHECK(e.numel() == 0 || e.max().item<int64_t>() < S, "copy head: a span end lies past the prompt (", S, ")");
-    auto summary = head.key_span(h).gather(1, e.clamp_min(0).unsqueeze(2).expand({B, S, head.dim}));  // (B, S, D)
-    keys = keys + summary * (e >= 0).unsqueeze(2).to(summary.scalar_type());
-  }
   s.keys = keys.to(torch::kFloat32);
   s.values = h.to(torch::kFloat32);
   auto ids = copy_ids.to(hidden.device(), torch::kLong);                          // (B, S)
@@ -136,24 +123,6 @@ torch::Tensor recent_from_labels(const torch::Tensor& labels, int64_t depth) {
                               1));
   }
   return torch::stack(cols, 2);  // (B, T, M)
-}
-
-torch::Tensor span_ends(const std::vector<std::vector<std::array<int64_t, 3>>>& spans, const std::vector<int64_t>& lengths,
-                        int64_t T) {
-  TMF_CHECK(spans.size() == lengths.size(), "span ends: ", spans.size(), " rows of spans for ", lengths.size(), " rows");
-  auto out = torch::full({int64_t(spans.size()), T}, -1, torch::kLong);
-  auto a = out.accessor<int64_t, 2>();
-  for (size_t b = 0; b < spans.size(); ++b) {
-    const int64_t off = T - lengths[b];
-    TMF_CHECK(off >= 0, "span ends: row ", b, " of length ", lengths[b], " is longer than the batch (", T, ")");
-    for (const auto& [begin, end, sum] : spans[b]) {
-      if (begin < 0) continue;
-      TMF_CHECK(begin < end && end <= lengths[b] && sum >= 0 && sum < lengths[b], "span ends: span [", begin, ", ", end,
-                ") with summary ", sum, " does not fit row ", b, " of length ", lengths[b]);
-      for (int64_t j = begin; j < end; ++j) a[int64_t(b)][off + j] = off + sum;
-    }
-  }
-  return out;
 }
 
 torch::Tensor prompt_copy_ids(const torch::Tensor& ids, const torch::Tensor& mask, const torch::Tensor& labels) {

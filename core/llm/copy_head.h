@@ -8,19 +8,13 @@
 // skill to discover. For the state h_t that predicts the next token, over the copyable prompt
 // positions j (prompt tokens x_j; not padding, placeholders, the answer or position 0):
 //
-//   k_j    = W_p h_{j-1} + W_s h_j + W_e h_{e(j)}        (the context that led to x_j, x_j, and
-//                                                          the whole candidate x_j belongs to)
+//   k_j    = W_p h_{j-1} + W_s h_j                        (the context that led to x_j, and x_j)
 //   m_t,j  = sum_{l=1..M} w_l [the last l answer tokens equal x_{j-l} .. x_{j-1}]   (match bonus)
 //   a_t,j  = softmax_j(q_t . k_j / sqrt(D) + m_t,j),  q_t = W_q h_t
 //   c_t    = sum_j a_t,j h_j                              (what the pointer looks at)
 //   g_t    = sigmoid(w_g . [h_t ; c_t] + b_g)             (generate vs copy)
 //   p(y)   = g_t softmax(W_lm h_t)_y + (1 - g_t) sum_{j : x_j = y} a_t,j
 //
-// e(j) is the position that sums up the span of the prompt that j lies in (a candidate of the
-// list: its item token [MT_i] where the prompt has one, else its last token); positions outside
-// spans have no third term. A causal model's state at a candidate's first token has not read the
-// rest of the candidate; through e(j) the pointer compares the answer's state with whole
-// candidates, item tokens included, when it chooses where to start copying.
 // The match bonus is an induction head written out: once the answer has begun to copy a span of
 // the prompt, the positions that continue that span get w_1 + ... + w_l for a match of l tokens,
 // so copying goes on along the span the answer started (learned weights, trained with the rest).
@@ -40,7 +34,6 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
 
-#include <array>
 #include <vector>
 
 namespace tmf {
@@ -56,7 +49,6 @@ struct CopyHeadImpl : torch::nn::Module {
   torch::nn::Linear query{nullptr};     // (D, C)          W_q
   torch::nn::Linear key_prev{nullptr};  // (D, C)          W_p
   torch::nn::Linear key_self{nullptr};  // (D, C)          W_s
-  torch::nn::Linear key_span{nullptr};  // (D, C)          W_e
   torch::nn::Linear gate{nullptr};      // (1, 2C) + bias  w_g, b_g
   torch::Tensor match;                  // (M)             w_1 .. w_M
   int64_t dim, depth;
@@ -65,10 +57,9 @@ TORCH_MODULE(CopyHead);
 
 // What the copy head may copy in a batch of prompts, from the prompt builder.
 struct CopyInputs {
-  torch::Tensor ids;       // (B, S) int64: the token id where it may be copied, -1 elsewhere
-  torch::Tensor span_end;  // (B, S) int64: e(j), -1 outside spans; undefined: no spans
+  torch::Tensor ids;  // (B, S) int64: the token id where it may be copied, -1 elsewhere
   bool defined() const { return ids.defined(); }
-  // Row b's positions [start, start + len) as a batch of one (span ends shifted with them).
+  // Row b's positions [start, start + len) as a batch of one.
   CopyInputs row(int64_t b, int64_t start, int64_t len) const;
 };
 
@@ -103,9 +94,5 @@ torch::Tensor recent_from_labels(const torch::Tensor& labels, int64_t depth);
 // The copy ids of left-padded text prompts: ids where mask is 1 and labels is -100 (the prompt,
 // not the answer), -1 elsewhere. All (B, T) int64; labels may be undefined (every real token).
 torch::Tensor prompt_copy_ids(const torch::Tensor& ids, const torch::Tensor& mask, const torch::Tensor& labels);
-// Span ends (B, T) of left-padded rows from each row's spans in unpadded positions: spans[b] holds
-// (begin, end, summary) triples, [begin, end) inside the row and summary its e(j).
-torch::Tensor span_ends(const std::vector<std::vector<std::array<int64_t, 3>>>& spans, const std::vector<int64_t>& lengths,
-                        int64_t T);
 
 }  // namespace tmf

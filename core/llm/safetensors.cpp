@@ -1,5 +1,6 @@
 // safetensors reading (memory-mapped, header validated before use) and atomic writing; see
 // safetensors.h. Limits: little-endian hosts only (as the format); header at most kMaxHeaderBytes.
+#include "util/json_file.h"
 #include "llm/safetensors.h"
 
 #include <fcntl.h>
@@ -114,6 +115,8 @@ File::File(const std::string& path) : path_(path) {
 
     nlohmann::json header;
     try {
+      check_json_depth(std::string_view(reinterpret_cast<const char*>(bytes + 8), header_len),
+                       "'" + path + "' safetensors header");
       header = nlohmann::json::parse(reinterpret_cast<const char*>(bytes + 8),
                                      reinterpret_cast<const char*>(bytes + 8 + header_len));
     } catch (const nlohmann::json::exception& e) {
@@ -218,7 +221,7 @@ Checkpoint::Checkpoint(const std::string& path) {
   if (ends_with(ps, ".json")) {
     nlohmann::json index;
     try {
-      index = nlohmann::json::parse(read_file(ps));
+      index = parse_json(read_file(ps), "safetensors index '" + ps + "'");
     } catch (const nlohmann::json::exception& e) {
       fail("safetensors index '", ps, "' is not valid JSON: ", e.what());
     }

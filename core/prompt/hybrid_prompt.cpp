@@ -52,7 +52,6 @@ HybridPrompt build_prompt(const PromptInput& in, Task level, int template_id) {
   const Template& t = kTemplates[template_id];
   const bool behavior_tokens = level != Task::Easy, item_tokens = level == Task::Hard;
   Builder b;
-  std::vector<std::string> candidate_texts;
   b.text(t.before_history);
   for (size_t i = 0; i < in.history.size(); ++i) {
     const auto& s = in.history[i];
@@ -78,13 +77,11 @@ HybridPrompt build_prompt(const PromptInput& in, Task level, int template_id) {
       b.text(" ");
     }
     b.text(written);
-    candidate_texts.push_back(std::move(written));
     if (item_tokens && !first) b.token(kItemToken, {PlaceholderRef::Kind::CandidateItem, int(c), 0});
   }
   b.text(t.end);
   HybridPrompt p;
   p.parts = b.take();
-  p.candidate_texts = std::move(candidate_texts);
   p.template_id = template_id;
   p.level = level;
   return p;
@@ -119,45 +116,8 @@ TokenizedPrompt tokenize_prompt(const HybridPrompt& p, const Tokenizer& tok, int
   }
   TMF_CHECK(next == refs.size(), "the tokenizer split a placeholder: ", refs.size(), " in the prompt, ", next,
             " found among the tokens (are ", kItemToken, " and ", kBehaviorToken, " registered?)");
-  // Candidate spans: each candidate's own tokens, searched in order after the last history item.
-  std::vector<std::vector<int>> pieces;
-  for (const auto& text : p.candidate_texts) pieces.push_back(tok.encode(text));
-  size_t from = 0;
-  std::vector<int64_t> item_pos(p.candidate_texts.size(), -1);
-  for (auto& [pos, ref] : out.placeholders) {
-    if (ref.kind != PlaceholderRef::Kind::CandidateItem) from = std::max(from, size_t(pos) + 1);
-    else if (ref.index >= 0 && size_t(ref.index) < item_pos.size()) item_pos[size_t(ref.index)] = pos;
-  }
-  auto found = locate_in_order(out.ids, pieces, from);
-  for (size_t c = 0; c < found.size(); ++c) {
-    auto [begin, end] = found[c];
-    if (begin < 0) {
-      out.candidate_spans.push_back({-1, -1, -1});
-      continue;
-    }
-    out.candidate_spans.push_back({begin, end, item_pos[c] >= 0 ? item_pos[c] : end - 1});
-  }
   return out;
 }
 
-std::vector<std::pair<int64_t, int64_t>> locate_in_order(const std::vector<int>& ids,
-                                                         const std::vector<std::vector<int>>& pieces, size_t from) {
-  std::vector<std::pair<int64_t, int64_t>> out;
-  for (const auto& piece : pieces) {
-    if (piece.empty() || from > ids.size()) {
-      out.emplace_back(-1, -1);
-      continue;
-    }
-    auto it = std::search(ids.begin() + long(from), ids.end(), piece.begin(), piece.end());
-    if (it == ids.end()) {
-      out.emplace_back(-1, -1);
-      continue;
-    }
-    const auto begin = int64_t(it - ids.begin());
-    out.emplace_back(begin, begin + int64_t(piece.size()));
-    from = size_t(begin) + piece.size();
-  }
-  return out;
-}
 
 }  // namespace tmf

@@ -12,7 +12,6 @@
 //
 // Torch-free: the views show prompts with the placeholders marked.
 #pragma once
-#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -65,7 +64,6 @@ struct PromptPart {
 
 struct HybridPrompt {
   std::vector<PromptPart> parts;
-  std::vector<std::string> candidate_texts;  // each candidate as the prompt writes it ("Kind: Name")
   int template_id = 0;
   Task level = Task::Easy;
   std::string render() const;  // the prompt text with placeholders as [MT_i] / [MT_b]
@@ -77,18 +75,9 @@ HybridPrompt build_prompt(const PromptInput& in, Task level, int template_id);
 struct TokenizedPrompt {
   std::vector<int> ids;  // BOS + prompt (no answer)
   std::vector<std::pair<int, PlaceholderRef>> placeholders;  // (position in ids, reference)
-  // Per candidate: its tokens [begin, end) in ids and the position that sums it up (its item
-  // token in hard prompts, else its last token); (-1, -1, -1) when its text did not come out as
-  // its own tokens (the copy head then sees it as plain text).
-  std::vector<std::array<int64_t, 3>> candidate_spans;
 };
 // item_token / behavior_token: the tokenizer ids of kItemToken / kBehaviorToken.
 TokenizedPrompt tokenize_prompt(const HybridPrompt& p, const Tokenizer& tok, int item_token, int behavior_token);
 
-// Where each of `pieces` occurs in `ids`, in order, each search starting where the previous match
-// ended (or at `from`): [begin, end) per piece, (-1, -1) for a piece not found (the next search
-// starts where the last found one ended).
-std::vector<std::pair<int64_t, int64_t>> locate_in_order(const std::vector<int>& ids,
-                                                         const std::vector<std::vector<int>>& pieces, size_t from = 0);
 
 }  // namespace tmf

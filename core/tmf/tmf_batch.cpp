@@ -13,7 +13,6 @@ namespace {
 struct TokenRow {
   std::vector<int64_t> ids, labels;
   std::vector<std::pair<int, PlaceholderRef>> placeholders;  // (position before padding, reference)
-  std::vector<std::array<int64_t, 3>> candidate_spans;      // TokenizedPrompt::candidate_spans
 };
 
 // The last `keep` steps of each history (all when keep <= 0 or no history is longer).
@@ -26,6 +25,7 @@ std::vector<TmfExample> last_steps(const std::vector<TmfExample>& examples, int6
     const long drop = long(n) - long(keep);
     t.history_items.erase(t.history_items.begin(), t.history_items.begin() + drop);
     t.history_behaviors.erase(t.history_behaviors.begin(), t.history_behaviors.begin() + drop);
+    if (!t.hide_name.empty()) t.hide_name.erase(t.hide_name.begin(), t.hide_name.begin() + std::min<long>(drop, long(t.hide_name.size())));
   }
   return out;
 }
@@ -71,7 +71,6 @@ TmfBatch TmfModel::build(const std::vector<TmfExample>& all_examples, Task task,
       r.labels.push_back(eos);
     }
     r.placeholders = tp.placeholders;
-    r.candidate_spans = tp.candidate_spans;
     batch.prompt_ids.push_back(tp.ids);
     batch.prompts.push_back(std::move(p));
     batch.history_len.push_back(int64_t(ex.history_items.size()));
@@ -114,15 +113,6 @@ TmfBatch TmfModel::build(const std::vector<TmfExample>& all_examples, Task task,
   batch.mask = mask.to(dev);
   batch.labels = lab.to(dev);
   batch.copy.ids = copy.to(dev);
-  if (copy_spans_) {
-    std::vector<std::vector<std::array<int64_t, 3>>> spans;
-    std::vector<int64_t> lengths;
-    for (const auto& r : rows) {
-      spans.push_back(r.candidate_spans);
-      lengths.push_back(int64_t(r.ids.size()));
-    }
-    batch.copy.span_end = span_ends(spans, lengths, T).to(dev);
-  }
 
   // 3. Token embeddings.
   auto embeds = llm_->embed(ids.to(dev));  // (B, T, C)

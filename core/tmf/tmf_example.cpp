@@ -48,8 +48,9 @@ std::string NameBook::kind(int64_t id) const {
 PromptInput prompt_input(const TmfExample& ex, const NameBook& names, bool with_kinds) {
   PromptInput in;
   for (size_t i = 0; i < ex.history_items.size(); ++i)
-    in.history.push_back(PromptStep{names.item(ex.history_items[i]), names.behavior(ex.history_behaviors[i]),
-                                    ex.history_behaviors[i]});
+    in.history.push_back(PromptStep{i < ex.hide_name.size() && ex.hide_name[i] ? std::string(kHiddenItemName)
+                                                                              : names.item(ex.history_items[i]),
+                                    names.behavior(ex.history_behaviors[i]), ex.history_behaviors[i]});
   in.target_behavior = names.behavior(ex.target_behavior);
   in.target_behavior_id = ex.target_behavior;
   for (int64_t c : ex.candidates) in.candidates.push_back(names.item(c));

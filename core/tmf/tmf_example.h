@@ -21,7 +21,13 @@ struct TmfExample {
   int64_t target_behavior = 0;
   std::vector<int64_t> candidates;         // dataset item ids, presentation order
   int truth = -1;                          // index into candidates, -1 when unknown
+  // Training only (TuneOptions::history_name_dropout): history steps whose item name the prompt
+  // leaves out (the step keeps its behavior and, in hard prompts, its item token). Empty: none.
+  std::vector<uint8_t> hide_name;
 };
+
+// The word a prompt writes for a history item whose name is hidden.
+constexpr const char* kHiddenItemName = "item";
 
 // Names of items and behaviors, for prompts, and each item's kind (the last, most specific of its
 // categories), which prompts may write before candidate names (PromptInput::candidate_kinds).

@@ -68,9 +68,6 @@ class TmfModel {
   // names the item (free answers are matched by name, prompt/answer_match.h). Off by default.
   void set_candidate_kinds(bool on) { candidate_kinds_ = on; }
   bool candidate_kinds() const { return candidate_kinds_; }
-  // The copy head (llm/copy_head.h) sees each candidate as a span with its summary state (its
-  // item token, or its last token). Off: candidates are plain prompt text to it.
-  void set_copy_spans(bool on) { copy_spans_ = on; }
   // Candidates' item tokens: the fusion module over (the user's history, the candidate), the
   // candidate's row (on), or over the candidate alone (off: its attention is trivially 1).
   void set_candidates_in_context(bool on) { candidates_in_context_ = on; }
@@ -84,7 +81,6 @@ class TmfModel {
   // (PromptInput::item_token_first).
   void set_item_token_first(bool on) { item_token_first_ = on; }
   bool item_token_first() const { return item_token_first_; }
-  bool copy_spans() const { return copy_spans_; }
   // What the model answers for `item`: its name, or "kind: name" with candidate kinds.
   std::string answer_text(int64_t item) const;
   int item_token() const { return item_token_; }
@@ -105,7 +101,6 @@ class TmfModel {
   int item_token_ = -1, behavior_token_ = -1;
   int64_t max_history_ = 0;
   bool candidate_kinds_ = false;
-  bool copy_spans_ = false;
   bool candidates_in_context_ = false;
   bool item_token_first_ = false;
 };

@@ -1,3 +1,4 @@
+#include "util/json_file.h"
 #include "tmf/tmf_package.h"
 
 #include <sys/stat.h>
@@ -38,7 +39,6 @@ void save_package(TmfModel& model, const std::string& dir, const PackageInfo& in
     m["fusion_heads"] = model.heads()->fusion->cfg.heads;
     m["max_history"] = model.max_history();
     m["candidate_kinds"] = model.candidate_kinds();
-    m["copy_spans"] = model.copy_spans();
     m["fusion_residual"] = model.fusion_residual();
     m["candidates_in_context"] = model.candidates_in_context();
     m["fusion_unit_inputs"] = model.fusion_unit_inputs();
@@ -83,7 +83,9 @@ LoadedPackage load_package(const std::string& dir, const NameBook& names, const 
   TMF_CHECK(fs::is_regular_file(manifest_path), "'", dir, "' is not a TMF model package (no tmf.json)");
   nlohmann::json m;
   try {
-    m = nlohmann::json::parse(read_file(manifest_path));
+    const std::string text = read_file(manifest_path);
+    check_json_depth(text, "model package '" + dir + "' tmf.json");
+    m = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     fail("model package '", dir, "' is corrupt: tmf.json does not parse (", e.what(), ")");
   }
@@ -115,7 +117,6 @@ LoadedPackage load_package(const std::string& dir, const NameBook& names, const 
                  m.value("fusion_heads", int64_t(1)));
   model.set_max_history(m.value("max_history", int64_t(0)));
   model.set_candidate_kinds(m.value("candidate_kinds", false));
-  model.set_copy_spans(m.value("copy_spans", false));
   model.set_fusion_residual(m.value("fusion_residual", false));
   model.set_candidates_in_context(m.value("candidates_in_context", false));
   model.set_fusion_unit_inputs(m.value("fusion_unit_inputs", false));

@@ -119,32 +119,28 @@ class CopyTask {
   }
   struct Draw {
     std::string prompt, answer;
-    std::vector<std::string> candidates;  // as written in the prompt
   };
   // Prompt text and answer text; `repeat` picks the repeat task (always, without kinds).
   Draw draw(Rng& rng, bool repeat) const {
     std::string prompt = "Candidates: ", answer;
-    std::vector<std::string> written;
     if (repeat || kinds_.size() < 2) {
       for (int c = 0; c < size_; ++c) {
         const std::string name = novel_name(rng);
         prompt += (c ? ", " : "") + name;
         answer += (c ? ", " : "") + name;
-        written.push_back(name);
       }
-      return {prompt + ". The same items again:", answer, written};
+      return {prompt + ". The same items again:", answer};
     }
     std::vector<std::string> kinds = kinds_;
     rng.shuffle(kinds);
     kinds.resize(std::min(kinds.size(), size_t(size_)));
     const size_t cue = rng.below(kinds.size());
     for (size_t c = 0; c < kinds.size(); ++c) {
-      const std::string name = novel_name(rng);
-      written.push_back(answer_form(kinds[c], name));
-      prompt += (c ? ", " : "") + written.back();
-      if (c == cue) answer = written.back();
+      const std::string written = answer_form(kinds[c], novel_name(rng));
+      prompt += (c ? ", " : "") + written;
+      if (c == cue) answer = written;
     }
-    return {prompt + ". Which one is a " + kinds[cue] + "? Answer:", answer, written};
+    return {prompt + ". Which one is a " + kinds[cue] + "? Answer:", answer};
   }
 
  private:
@@ -235,13 +231,11 @@ BackboneResult build_backbone(const Dataset& ds, const std::vector<std::string>&
   for (int64_t step = 0; step < o.steps; ++step) {
     const bool text_step = !sampler || (o.text_every > 0 && !texts.empty() && step % o.text_every == o.text_every - 1);
     std::vector<std::vector<int64_t>> ids, labels;
-    std::vector<std::vector<std::array<int64_t, 3>>> spans;  // candidate spans of each row (copy head)
     for (int64_t b = 0; b < o.batch; ++b) {
       if (text_step) {
         const auto& s = texts[rng.below(texts.size())];
         ids.push_back(s);
         labels.push_back(s);
-        spans.emplace_back();
         labels.back()[0] = -100;  // BOS is never predicted
         continue;
       }
@@ -249,14 +243,7 @@ BackboneResult build_backbone(const Dataset& ds, const std::vector<std::string>&
       std::string answer;
       if (copy.usable() && rng.uniform() < o.copy_share) {
         auto d = copy.draw(rng, rng.uniform() < o.copy_repeat);
-        std::vector<int> prompt_ids{tok.bos_id()};
-        for (int id : tok.encode(d.prompt)) prompt_ids.push_back(id);
-        std::vector<std::vector<int>> pieces;
-        for (const auto& c : d.candidates) pieces.push_back(tok.encode(c));
-        spans.emplace_back();
-        for (auto [begin, end] : locate_in_order(prompt_ids, pieces))
-          spans.back().push_back(begin < 0 ? std::array<int64_t, 3>{-1, -1, -1} : std::array<int64_t, 3>{begin, end, end - 1});
-        r.assign(prompt_ids.begin(), prompt_ids.end());
+        for (int id : tok.encode(d.prompt)) r.push_back(id);
         answer = d.answer;
       } else {
         TmfExample ex = sampler->next(rng);
@@ -265,7 +252,6 @@ BackboneResult build_backbone(const Dataset& ds, const std::vector<std::string>&
             build_prompt(prompt_input(ex, src.names, o.candidate_kinds), Task::Easy, int(rng.below(kNumPromptTemplates)));
         TokenizedPrompt tp = tokenize_prompt(p, tok, item_token, behavior_token);
         r.assign(tp.ids.begin(), tp.ids.end());
-        spans.push_back(tp.candidate_spans);
         answer = src.answer(ex, o.candidate_kinds);
       }
       std::vector<int64_t> l(r.size(), -100);
@@ -281,12 +267,7 @@ BackboneResult build_backbone(const Dataset& ds, const std::vector<std::string>&
     LabelledBatch lb = pad_rows(ids, labels);
     // Prompt steps copy from their prompts; item-text steps have nothing to copy from.
     CopyInputs copy_in;
-    if (!text_step) {
-      std::vector<int64_t> lengths;
-      for (const auto& r : ids) lengths.push_back(int64_t(r.size()));
-      copy_in.ids = prompt_copy_ids(lb.ids, lb.mask, lb.labels);
-      if (o.copy_spans) copy_in.span_end = span_ends(spans, lengths, lb.ids.size(1));
-    }
+    if (!text_step) copy_in.ids = prompt_copy_ids(lb.ids, lb.mask, lb.labels);
     auto loss = answer_loss(*model, model->embed(lb.ids), lb.mask, lb.labels, copy_in);
     opt.zero_grad();
     loss.backward();

@@ -41,7 +41,6 @@ struct BackboneOptions {
   int prompts = 2000;        // rendered text-only prompts in the tokenizer's corpus
   int64_t prompt_history = 10;  // history steps in prompts (the last ones; 0 = all), as in tuning
   bool candidate_kinds = true;  // candidates written with their kind first, as in tuning
-  bool copy_spans = false;      // the copy head sees candidates as spans, as in tuning
   std::string split = "default";
 };
 

@@ -1,3 +1,4 @@
+#include "util/json_file.h"
 #include "train/pipeline_settings.h"
 
 #include <functional>
@@ -28,7 +29,6 @@ const std::map<std::string, Field>& table() {
   static const std::map<std::string, Field> t = {
       {"prompt_history", field(&PipelineOptions::prompt_history)},
       {"candidate_kinds", field(&PipelineOptions::candidate_kinds)},
-      {"copy_spans", field(&PipelineOptions::copy_spans)},
       {"fusion_heads", field(&PipelineOptions::fusion_heads)},
       {"fusion_residual", field(&PipelineOptions::fusion_residual)},
       {"candidates_in_context", field(&PipelineOptions::candidates_in_context)},
@@ -73,6 +73,7 @@ const std::map<std::string, Field>& table() {
       {"tune.head_lr_scale", field(&PipelineOptions::tune, &TuneOptions::head_lr_scale)},
       {"tune.clip_norm", field(&PipelineOptions::tune, &TuneOptions::clip_norm)},
       {"tune.item_align", field(&PipelineOptions::tune, &TuneOptions::item_align)},
+      {"tune.history_name_dropout", field(&PipelineOptions::tune, &TuneOptions::history_name_dropout)},
   };
   return t;
 }
@@ -104,6 +105,7 @@ void apply_pipeline_setting(PipelineOptions& o, const std::string& kv) {
   const auto eq = kv.find('=');
   TMF_CHECK(eq != std::string::npos && eq > 0, "a setting is key=value, got '", kv, "'");
   const std::string key = kv.substr(0, eq), text = kv.substr(eq + 1);
+  check_json_depth(text, "setting " + key);
   nlohmann::json v = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (v.is_discarded()) v = text;
   apply_pipeline_setting(o, key, v);

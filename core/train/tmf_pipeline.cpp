@@ -107,7 +107,6 @@ PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const Pip
   bo.seed = o.seed;
   bo.prompt_history = o.prompt_history;
   bo.candidate_kinds = o.candidate_kinds;
-  bo.copy_spans = o.copy_spans;
   const bool pretrained = !o.pretrained_backbone.empty();
   const bool full = full_tuning(o);
   const std::string tokenizer = pretrained ? o.pretrained_backbone + "/tokenizer.model" : stages + "/tokenizer.model";
@@ -154,7 +153,6 @@ PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const Pip
   TmfModel model(llm, Tokenizer::load(tokenizer), std::move(feats), NameBook::of(ds), o.level, o.fusion_heads);
   model.set_max_history(o.prompt_history);
   model.set_candidate_kinds(o.candidate_kinds);
-  model.set_copy_spans(o.copy_spans);
   model.set_fusion_residual(o.fusion_residual);
   model.set_candidates_in_context(o.candidates_in_context);
   model.set_fusion_unit_inputs(o.fusion_unit_inputs);

@@ -37,7 +37,6 @@ struct PipelineOptions {
   bool item_token_first = false;       // TmfModel::set_item_token_first
   int64_t prompt_history = 10;         // history steps in prompts (TmfModel::set_max_history; 0 = all)
   bool candidate_kinds = true;         // candidates written "kind: name" (TmfModel::set_candidate_kinds)
-  bool copy_spans = false;             // the copy head sees candidates as spans (TmfModel::set_copy_spans; measured worse)
   BackboneOptions backbone;
   std::string pretrained_backbone;     // HF Llama directory (with tokenizer.model); empty: build one
   std::string tuning = "auto";         // auto | full | lora (auto: full for a backbone built here)

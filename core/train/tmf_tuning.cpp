@@ -53,7 +53,8 @@ torch::Tensor options_tensor(const TuneOptions& o) {
   std::vector<double> v = {double(o.steps), double(o.seed), o.t1_fraction, double(o.batch), double(o.grad_accum), o.lr,
                            o.warmup_fraction, double(o.negatives), double(o.train_lm_head), double(o.full_finetune),
                            o.head_lr_scale, o.clip_norm};
-  if (o.item_align > 0) v.push_back(o.item_align);
+  if (o.item_align > 0 || o.history_name_dropout > 0) v.push_back(o.item_align);
+  if (o.history_name_dropout > 0) v.push_back(o.history_name_dropout);
   if (o.curriculum != CurriculumKind::Tmf) v.push_back(double(o.curriculum));
   return torch::tensor(v, torch::kFloat64);
 }
@@ -163,6 +164,11 @@ TuneReport tune_tmf(TmfModel& model, const std::vector<SplitRow>& rows, const st
     for (int64_t micro = 0; micro < o.grad_accum; ++micro)
       for (int64_t b = 0; b < o.batch; ++b) {
         micro_batches[size_t(micro)].push_back(sampler.next(rng));
+        if (o.history_name_dropout > 0 && task == Task::Hard) {
+          auto& ex = micro_batches[size_t(micro)].back();
+          ex.hide_name.resize(ex.history_items.size());
+          for (auto& h : ex.hide_name) h = rng.uniform() < o.history_name_dropout;
+        }
         micro_templates[size_t(micro)].push_back(int(rng.below(kNumPromptTemplates)));
       }
     if (step < start) continue;

@@ -44,6 +44,9 @@ struct TuneOptions {
   // to the item tokens), and lays the tokens out so that attention (dot products) can compare a
   // user's history with the candidates. docs/model-recipe.md has the measurements.
   double item_align = 0;
+  // Share of history item names left out of hard training prompts (the item token stays): the
+  // backbone must read those items from their item tokens, so it learns to attend to them.
+  double history_name_dropout = 0;
   CurriculumKind curriculum = CurriculumKind::Tmf;
   // Checkpoints: every `checkpoint_every` optimizer steps the trainable weights, the optimizer
   // state, torch's RNG state and the losses so far are written to `checkpoint_path` (safetensors,

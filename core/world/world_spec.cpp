@@ -1,3 +1,4 @@
+#include "util/json_file.h"
 #include "world/world_spec.h"
 
 #include <algorithm>
@@ -82,6 +83,7 @@ std::vector<std::string> WorldSpec::visual_words() const {
 WorldSpec parse_world_spec(const std::string& json_text, const std::string& what) {
   json j;
   try {
+    check_json_depth(json_text, "world spec " + what);
     j = json::parse(json_text);
   } catch (const std::exception& e) {
     fail("world spec ", what, " is not valid JSON: ", e.what());

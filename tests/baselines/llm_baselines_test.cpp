@@ -96,7 +96,7 @@ void llm_round_trip(const std::string& kind, const nlohmann::json& settings) {
   ASSERT_EQ(rs.size(), 1u);
   auto a = rec->score(rs, cs), b = back->score(rs, cs);
   ASSERT_EQ(a[0].size(), cs[0].size());
-  for (size_t j = 0; j < a[0].size(); ++j) EXPECT_NEAR(a[0][j], b[0][j], 1e-4);
+  for (size_t j = 0; j < a[0].size(); ++j) EXPECT_NEAR(a[0][j], b[0][j], 1e-4) << "candidate " << j << " of " << a[0].size();
 }
 
 }  // namespace

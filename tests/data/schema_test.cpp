@@ -57,6 +57,21 @@ TEST(Schema, NewerSchemaIsRefusedClearly) {
   }
 }
 
+// A negative version once indexed the migration table out of bounds (crash or unrelated SQL run).
+TEST(Schema, NegativeSchemaVersionIsRefusedClearly) {
+  test::TempDir dir;
+  for (int v : {-1, -16, -100}) {
+    const std::string path = dir.file("neg" + std::to_string(-v) + ".tmfdb");
+    { Dataset::create(path, "n").db().exec("PRAGMA user_version = " + std::to_string(v)); }
+    try {
+      Dataset::open(path);
+      ADD_FAILURE() << "version " << v << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("schema version is " + std::to_string(v)), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(Schema, NotADatasetIsRefusedClearly) {
   test::TempDir dir;
   dir.write("text.tmfdb", "hello, this is not a database at all, just some text padding it out......");

@@ -68,30 +68,14 @@ TEST(Prompt, TokenizedPlaceholdersNeverSplit) {
   EXPECT_THROW(tokenize_prompt(p, plain, 9999, 9998), Error);
 }
 
-TEST(Prompt, CandidateSpansAreTheCandidatesOwnTokens) {
-  Tokenizer tok = Tokenizer::load(std::string(TMF_SHARED_DIR) + "/fixtures/hf-tiny/llama/tokenizer.model");
-  int item = tok.add_special_token(kItemToken), beh = tok.add_special_token(kBehaviorToken);
+
+TEST(Prompt, ItemTokenFirstAndHiddenHistoryNames) {
   PromptInput in = example();
-  in.candidate_kinds = {"Bags", "Camping", "Pants"};
-  for (Task task : {Task::Easy, Task::Hard}) {
-    HybridPrompt p = build_prompt(in, task, 0);
-    ASSERT_EQ(p.candidate_texts, (std::vector<std::string>{"Bags: Backpack", "Camping: Tent", "Pants: Athletic Pants"}));
-    TokenizedPrompt t = tokenize_prompt(p, tok, item, beh);
-    ASSERT_EQ(t.candidate_spans.size(), 3u);
-    for (size_t c = 0; c < 3; ++c) {
-      auto [begin, end, summary] = t.candidate_spans[c];
-      ASSERT_GE(begin, 0) << c;
-      std::vector<int> span(t.ids.begin() + begin, t.ids.begin() + end);
-      EXPECT_EQ(span, tok.encode(p.candidate_texts[c])) << c;
-      if (task == Task::Hard) {
-        EXPECT_EQ(t.ids[size_t(summary)], item) << "the summary of a hard prompt's candidate is its item token";
-        EXPECT_GT(summary, end - 1);
-      } else {
-        EXPECT_EQ(summary, end - 1);
-      }
-    }
-  }
-  // In order, each search starting after the previous match; a missing piece is (-1, -1).
-  auto found = locate_in_order({5, 1, 2, 3, 1, 2, 4}, {{1, 2}, {1, 2}, {9}, {4}});
-  EXPECT_EQ(found, (std::vector<std::pair<int64_t, int64_t>>{{1, 3}, {4, 6}, {-1, -1}, {6, 7}}));
+  in.item_token_first = true;
+  EXPECT_EQ(build_prompt(in, Task::Hard, 0).render(),
+            "The user's behaviors, oldest first: view [MT_b] Water Bottle [MT_i], add to cart [MT_b] Athletic T-Shirt "
+            "[MT_i]. What is the next item to purchase [MT_b]? The candidate items are: [MT_i] Backpack, [MT_i] Tent, "
+            "[MT_i] Athletic Pants. Choose only one item from the candidates. The answer is:");
+  // Easy and medium prompts have no item tokens: the option changes nothing there.
+  EXPECT_EQ(build_prompt(in, Task::Easy, 0).render(), build_prompt(example(), Task::Easy, 0).render());
 }

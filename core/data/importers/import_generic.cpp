@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/json_file.h"
 #include "data/dataset_writer.h"
 #include "data/image.h"
 #include "data/importers/import.h"
@@ -54,6 +55,7 @@ class RecordSource {
     if (jsonl_) {
       nlohmann::json j;
       try {
+        check_json_depth(line, "'" + path_ + "' line " + std::to_string(lines_.line_no()));
         j = nlohmann::json::parse(line);
       } catch (const std::exception& e) {
         if (lines_.line_no() == 1 || (good_ == 0 && lines_.line_no() <= 3))
