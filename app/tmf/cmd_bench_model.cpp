@@ -2,9 +2,11 @@
 // seeds beside reference rows (MostPop, MBHT, ...) on each dataset's stored test candidates, with
 // the recipe's checks (bench/model_bench.h). Resumable: trained levels and baselines are reused.
 //   tmf bench model --dataset FILE [--dataset FILE ...] --work DIR [--seeds 1,2,3]
-//       [--baselines pop,mbht[,sasrec]] [--levels text,behavior,amsa,cma] [--decode free,constrained]
+//       [--baselines pop,mbht[,sasrec][,mbht:dropout=0.2:batch_size=16]] [--levels text,behavior,amsa,cma] [--decode free,constrained]
 //       [--size demo|default|tiny] [--part test] [--limit N] [--set key=value ...] [--out PREFIX]
 //       [--redo] [--device auto] [--quiet]
+// A baseline is KIND or KIND:key=value:... (settings over the kind's published defaults; each
+// variant is its own row and folder).
 // Prints the tables and the checks in Markdown; --out also writes PREFIX.md and PREFIX.json.
 // Exit status 0 even when a check fails (the tables say which); 1 on errors.
 #include <cstdio>

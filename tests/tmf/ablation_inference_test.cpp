@@ -11,6 +11,7 @@
 #include "data/candidates.h"
 #include "data/image.h"
 #include "data/split.h"
+#include "bench/model_bench.h"
 #include "eval/ablation.h"
 #include "eval/eval_runs.h"
 #include "tmf/inference.h"
@@ -88,6 +89,48 @@ TEST(Ablation, EveryLevelTrainsEvaluatesAndIsStored) {
   ASSERT_EQ(first.level, AblationLevel::Cma);
   ASSERT_EQ(first.decode, DecodeMode::Constrained);
   EXPECT_EQ(again.cells[0].stats.n_hit, first.stats.n_hit);  // same package, same answers
+}
+
+// tmf bench model on the same world: baselines (one a variant of MBHT's published settings) beside
+// the ladder, the checks, and a second run that reads every result back.
+TEST(ModelBench, BaselineVariantsLadderChecksAndResume) {
+  World& w = fixture();
+  ModelBenchOptions o;
+  o.work = w.dir + "/bench";
+  o.ablation.pipeline = PipelineOptions::tiny();
+  o.ablation.seeds = {42};
+  o.ablation.levels = {AblationLevel::Text, AblationLevel::Cma};
+  o.ablation.decodes = {DecodeMode::Constrained, DecodeMode::Free};
+  o.ablation.limit = 4;
+  o.ablation.eval.max_new_tokens = 12;
+  o.baselines = {"pop", "mbht:epochs=1:hidden=16:inner=32"};
+  const std::string path = w.dir + "/w.tmfdb";
+  ModelBenchReport r = run_model_bench({path}, o);
+  ASSERT_EQ(r.datasets.size(), 1u);
+  ASSERT_EQ(r.datasets[0].baselines.size(), 2u);
+  EXPECT_EQ(r.datasets[0].ladder.cells.size(), 4u);  // 2 levels x 2 decodings
+  EXPECT_TRUE(fs::exists(o.work + "/w/mbht_epochs_1_hidden_16_inner_32-seed-42/result.json"));
+  const std::string md = r.markdown();
+  EXPECT_NE(md.find("| MBHT (epochs=1, hidden=16, inner=32) |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| MostPop |"), std::string::npos) << md;
+  int beats = 0, valid = 0, ladder = 0;
+  for (const auto& c : r.checks()) {
+    beats += c.what.find("beats") != std::string::npos;
+    valid += c.what.find("ValidRatio") != std::string::npos;
+    ladder += c.what.find("ladder") != std::string::npos;
+  }
+  EXPECT_EQ(beats, 2);
+  EXPECT_EQ(valid, 1);
+  EXPECT_EQ(ladder, 2);  // one per decoding
+  // Resumed: the same numbers, nothing trained again.
+  ModelBenchReport again = run_model_bench({path}, o);
+  EXPECT_EQ(again.markdown(), md);
+  for (const auto& c : again.datasets[0].ladder.cells) EXPECT_EQ(c.train_seconds, 0.0);
+  // A wrong kind or setting is refused before anything trains.
+  o.baselines = {"mbht:no_such_key=1"};
+  EXPECT_THROW(run_model_bench({path}, o), std::exception);
+  o.baselines = {"mbht:epochs"};
+  EXPECT_THROW(run_model_bench({path}, o), std::exception);
 }
 
 TEST(Inference, FullModelExplainsItsAnswer) {
