@@ -1,4 +1,3 @@
-#include "util/json_file.h"
 #include "data/case_study.h"
 
 #include <nlohmann/json.hpp>
@@ -8,6 +7,7 @@
 #include "data/image.h"
 #include "data/sqlite.h"
 #include "util/error.h"
+#include "util/json_file.h"
 
 namespace tmf {
 namespace {

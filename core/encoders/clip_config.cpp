@@ -1,11 +1,11 @@
 // Reading and writing CLIP config.json / preprocessor_config.json; see clip_config.h.
-#include "util/json_file.h"
 #include "encoders/clip_config.h"
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "util/error.h"
+#include "util/json_file.h"
 #include "util/strings.h"
 
 namespace tmf {

@@ -1,6 +1,5 @@
 // safetensors reading (memory-mapped, header validated before use) and atomic writing; see
 // safetensors.h. Limits: little-endian hosts only (as the format); header at most kMaxHeaderBytes.
-#include "util/json_file.h"
 #include "llm/safetensors.h"
 
 #include <fcntl.h>
@@ -17,6 +16,7 @@
 #include <set>
 
 #include "util/error.h"
+#include "util/json_file.h"
 #include "util/strings.h"
 
 namespace tmf::st {

@@ -10,5 +10,6 @@ list(APPEND TMF_CORE_SOURCES
   tmf/tmf_batch.cpp
   tmf/answer_decoding.cpp
   tmf/tmf_package.cpp
+  tmf/package_destination.cpp
   tmf/inference.cpp
 )

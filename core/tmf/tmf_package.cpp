@@ -1,4 +1,3 @@
-#include "util/json_file.h"
 #include "tmf/tmf_package.h"
 
 #include <sys/stat.h>
@@ -8,7 +7,9 @@
 #include "data/dataset.h"
 #include "llm/lora.h"
 #include "llm/safetensors_torch.h"
+#include "tmf/package_destination.h"
 #include "util/error.h"
+#include "util/json_file.h"
 #include "util/sha256.h"
 #include "util/strings.h"
 
@@ -27,11 +28,9 @@ std::map<std::string, torch::Tensor> named(torch::nn::Module& m) {
 
 void save_package(TmfModel& model, const std::string& dir, const PackageInfo& info) {
   TMF_CHECK(!info.tokenizer_path.empty(), "save_package needs the tokenizer.model path");
-  // Write into a temporary sibling, then rename: a failed save leaves no half package.
-  const std::string tmp = dir + ".partial";
-  fs::remove_all(tmp);
-  fs::create_directories(tmp);
-  try {
+  // Written beside `dir`, then renamed in: a failed save changes nothing, and only an empty folder
+  // or an older package is ever replaced (tmf/package_destination.h).
+  write_package_atomically(dir, [&](const std::string& tmp) {
     nlohmann::json m;
     m["format"] = kFormat;
     m["version"] = kVersion;
@@ -64,13 +63,7 @@ void save_package(TmfModel& model, const std::string& dir, const PackageInfo& in
     st::save(tmp + "/heads.safetensors", named(*model.heads()));
     model.features().save(tmp + "/features.safetensors");
     write_file_atomic(tmp + "/tmf.json", m.dump(2));
-    fs::remove_all(dir);
-    fs::rename(tmp, dir);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove_all(tmp, ec);
-    throw;
-  }
+  });
 }
 
 std::string package_hash(const std::string& dir) {

@@ -1,10 +1,10 @@
-#include "util/json_file.h"
 #include "train/pipeline_settings.h"
 
 #include <functional>
 #include <map>
 
 #include "util/error.h"
+#include "util/json_file.h"
 
 namespace tmf {
 namespace {

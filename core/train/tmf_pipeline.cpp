@@ -9,6 +9,7 @@
 #include "graph/embedding_cache.h"
 #include "graph/mbht_model.h"
 #include "graph/mbht_train.h"
+#include "tmf/package_destination.h"
 #include "train/pipeline_settings.h"
 #include "tmf/tmf_package.h"
 #include "train/example_sampler.h"
@@ -97,6 +98,7 @@ PipelineResult train_pipeline(Dataset& ds, const std::string& out_dir, const Pip
                               const Progress& progress) {
   auto t0 = std::chrono::steady_clock::now();
   PipelineResult res;
+  check_package_destination(out_dir);  // before hours of training, not after
   const std::string stages = o.stages_dir.empty() ? out_dir + ".stages" : o.stages_dir;
   if (o.redo) fs::remove_all(stages);
   fs::create_directories(stages);

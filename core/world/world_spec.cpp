@@ -1,4 +1,3 @@
-#include "util/json_file.h"
 #include "world/world_spec.h"
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/error.h"
+#include "util/json_file.h"
 #include "util/strings.h"
 #include "world/product_image.h"
 

@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "data/dataset_writer.h"
 #include "llm/lora.h"
+#include "tmf/package_destination.h"
 #include "tmf/tmf_package.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -109,4 +111,61 @@ TEST(TmfPackage, RoundTripGivesIdenticalOutputsAndChecksTheDataset) {
   fs::copy(dir + "/model", dir + "/broken", fs::copy_options::recursive);
   fs::remove(dir + "/broken/heads.safetensors");
   EXPECT_THROW(load_package(dir + "/broken", names), Error);
+}
+
+// `tmf train --out PATH` once deleted whatever PATH held. Only a new path, an empty folder or an
+// older package may receive a package; anything else is refused and left exactly as it was.
+TEST(PackageDestination, RefusesForeignPathsAndReplacesPackagesAtomically) {
+  const std::string d = scratch("destination");
+  auto entries = [&] {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(d)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  auto write = [](const std::string& text) {
+    return [text](const std::string& tmp) { write_file_atomic(tmp + "/tmf.json", text); };
+  };
+  // A folder with a user's file: refused, the file kept, nothing written beside it.
+  fs::create_directories(d + "/notes");
+  write_file_atomic(d + "/notes/notes.txt", "important");
+  try {
+    write_package_atomically(d + "/notes", write("{}"));
+    FAIL() << "a folder of notes was replaced";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("notes.txt"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not a TMF model package"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_file(d + "/notes/notes.txt"), "important");
+  // A file: refused and kept.
+  write_file_atomic(d + "/events.csv", "a,b\n");
+  EXPECT_THROW(check_package_destination(d + "/events.csv"), Error);
+  EXPECT_EQ(read_file(d + "/events.csv"), "a,b\n");
+  // A new path and an empty folder are fine.
+  write_package_atomically(d + "/new/pkg", write("1"));
+  EXPECT_EQ(read_file(d + "/new/pkg/tmf.json"), "1");
+  fs::create_directories(d + "/empty");
+  write_package_atomically(d + "/empty", write("2"));
+  EXPECT_EQ(read_file(d + "/empty/tmf.json"), "2");
+  // An older package is replaced; a write that fails leaves it as it was.
+  write_package_atomically(d + "/new/pkg", write("3"));
+  EXPECT_EQ(read_file(d + "/new/pkg/tmf.json"), "3");
+  EXPECT_THROW(write_package_atomically(d + "/new/pkg",
+                                        [](const std::string& tmp) {
+                                          write_file_atomic(tmp + "/tmf.json", "half");
+                                          throw std::runtime_error("disk full");
+                                        }),
+               std::runtime_error);
+  EXPECT_EQ(read_file(d + "/new/pkg/tmf.json"), "3");
+  // No temporary siblings are left behind, and a user's "X.partial" folder is not touched.
+  fs::create_directories(d + "/empty.partial");
+  write_file_atomic(d + "/empty.partial/keep.txt", "mine");
+  write_package_atomically(d + "/empty", write("4"));
+  EXPECT_EQ(read_file(d + "/empty.partial/keep.txt"), "mine");
+  EXPECT_EQ(entries(), (std::vector<std::string>{"empty", "empty.partial", "events.csv", "new", "notes"}));
+  EXPECT_EQ(std::vector<std::string>{"pkg"}, [&] {
+    std::vector<std::string> n;
+    for (const auto& e : fs::directory_iterator(d + "/new")) n.push_back(e.path().filename().string());
+    return n;
+  }());
 }
