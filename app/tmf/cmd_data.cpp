@@ -1,12 +1,19 @@
 // tmf data import|stats|split|candidates|bench: the dataset side of the command line.
-//   tmf data import --format recbole|retailrocket|taobao|generic --input PATH --out FILE [--name N] ...
+//   tmf data import --format recbole|retailrocket|taobao|generic --input PATH --out FILE [--name N] [--append] ...
 //   tmf data stats FILE...            Table 1 of the paper, Markdown
 //   tmf data split --dataset FILE [--name default] [--history 20] [--replace]
 //   tmf data candidates --dataset FILE [--split default] [--name default] [--mode random|hard]
 //                       [--seed 42] [--negatives 10] [--replace]
 //   tmf data bench [--ml100k DIR]     import events/s and candidate generation time
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 
 #include <chrono>
 #include <cstdio>
@@ -17,9 +24,12 @@
 #include "data/candidates.h"
 #include "data/dataset.h"
 #include "data/importers/import.h"
+#include "data/sqlite.h"
 #include "data/split.h"
 #include "data/stats.h"
 #include "util/error.h"
+#include "util/json_file.h"
+#include "util/sha256.h"
 #include "util/strings.h"
 
 namespace tmf::cli {
@@ -33,6 +43,55 @@ bool file_exists(const std::string& p) {
 void remove_dataset_files(const std::string& p) {
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((p + suffix).c_str());
 }
+
+// SHA-256 over the import's source files (a folder: its regular files, by name), streamed.
+std::string source_hash(const std::vector<std::string>& sources) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const auto& src : sources) {
+    if (src.empty()) continue;
+    if (fs::is_directory(src)) {
+      std::vector<std::string> in;
+      for (const auto& e : fs::directory_iterator(src))
+        if (e.is_regular_file()) in.push_back(e.path().string());
+      std::sort(in.begin(), in.end());
+      files.insert(files.end(), in.begin(), in.end());
+    } else {
+      files.push_back(src);
+    }
+  }
+  Sha256 h;
+  std::vector<char> buf(1 << 20);
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    TMF_CHECK(in, "cannot read '", f, "'");
+    h.update(std::to_string(fs::file_size(f)) + '\0');  // content only: a renamed copy is the same source
+    while (in.read(buf.data(), std::streamsize(buf.size())) || in.gcount() > 0)
+      h.update(std::string_view(buf.data(), size_t(in.gcount())));
+  }
+  return h.hex();
+}
+
+// The sources a dataset has imported, in meta "imports": [{"sha256", "source", "format", "at"}].
+nlohmann::json imported_sources(const Dataset& ds) {
+  const std::string text = ds.meta("imports", "[]");
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return j.is_array() ? j : nlohmann::json::array();
+}
+
+// An exclusive lock on an existing dataset file for the whole import: concurrent importers into
+// one file run one after the other (and the later one sees what the earlier one imported).
+struct ImportLock {
+  int fd = -1;
+  explicit ImportLock(const std::string& path) {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    TMF_CHECK(fd >= 0, "cannot open '", path, "': ", std::strerror(errno));
+    while (::flock(fd, LOCK_EX) != 0) TMF_CHECK(errno == EINTR, "cannot lock '", path, "': ", std::strerror(errno));
+  }
+  ~ImportLock() { ::close(fd); }
+  ImportLock(const ImportLock&) = delete;
+  ImportLock& operator=(const ImportLock&) = delete;
+};
 
 int data_import(Args& a) {
   const std::string format = a.req("format");
@@ -71,19 +130,53 @@ int data_import(Args& a) {
     fail("unknown import format '", format, "' (expected recbole, retailrocket, taobao or generic)");
   }
   const bool quiet = a.flag("quiet");
+  const bool append = a.flag("append");
   a.finish();
   Progress progress = terminal_progress(quiet);
+  const std::string source = input.empty() ? go.events_path : input;
+  const std::string hash = source_hash({source, go.catalog_path});
   ImportReport rep;
-  try {
-    Dataset ds = fresh ? Dataset::create(out, name) : Dataset::open(out);
+  // Imports into `ds`, refusing a source it already holds unless --append, and records the source.
+  auto import_into = [&](Dataset& ds) {
+    for (const auto& s : imported_sources(ds))
+      TMF_CHECK(append || s.value("sha256", "") != hash, "'", out, "' already holds an import of this content (",
+                s.value("format", "?"), ":", s.value("source", "?"), " at ", s.value("at", "?"),
+                "); importing it again would double its events. Nothing was changed; pass --append to add it anyway");
     if (format == "recbole") rep = import_recbole(ds, input, ro, progress);
     else if (format == "retailrocket") rep = import_retailrocket(ds, input, progress);
     else if (format == "taobao") rep = import_taobao(ds, input, progress);
     else rep = import_generic(ds, go, progress);
-    ds.set_meta("source", format + ":" + (input.empty() ? go.events_path : input));
-  } catch (...) {
-    if (fresh) remove_dataset_files(out);  // a new file that failed to import is not left behind
-    throw;
+    nlohmann::json list = imported_sources(ds);
+    list.push_back({{"sha256", hash}, {"source", source}, {"format", format}, {"at", now_iso8601()}});
+    ds.set_meta("imports", list.dump());
+    ds.set_meta("source", format + ":" + source);
+  };
+  if (fresh) {
+    // A new dataset is built under a temporary name and linked into place at the end: a killed
+    // import leaves no file at `out`, and of concurrent imports into one new path one wins and the
+    // others fail cleanly (link never replaces a file).
+    const std::string tmp = out + ".importing-" + std::to_string(::getpid());
+    remove_dataset_files(tmp);
+    try {
+      {
+        Dataset ds = Dataset::create(tmp, name);
+        import_into(ds);
+        ds.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");  // everything in the main file before it moves
+      }
+      if (::link(tmp.c_str(), out.c_str()) != 0) {
+        const int err = errno;
+        fail(err == EEXIST ? "'" + out + "' was created by another command while this import ran; nothing was written to it (import into it again to add this source)"
+                           : "cannot create '" + out + "': " + std::strerror(err));
+      }
+    } catch (...) {
+      remove_dataset_files(tmp);
+      throw;
+    }
+    remove_dataset_files(tmp);
+  } else {
+    ImportLock lock(out);
+    Dataset ds = Dataset::open(out);
+    import_into(ds);
   }
   std::printf("%s", rep.summary().c_str());
   std::printf("dataset: %s\n", out.c_str());
