@@ -146,7 +146,7 @@ int run_bench(tmf::cli::Args& args) {
   const double bw_given = args.get_double("bandwidth-gbs", 0);
   const bool no_cpu = args.flag("no-cpu");
   const bool no_cuda = args.flag("no-cuda");
-  const int repeat = static_cast<int>(args.get_int("repeat", 3));
+  const int repeat = static_cast<int>(args.get_int("repeat", 3, 1, 1000000));
   args.finish();
   torch::NoGradGuard ng;
 

@@ -87,7 +87,7 @@ int bench_quality(Args& a) {
   const std::string tmf_decode = a.get("tmf-decode", "constrained,free");
   const int64_t llm_limit = a.get_int("llm-limit", 0);
   const std::string device = resolve_device(a.get("device", "cpu"));
-  const int threads = int(a.get_int("threads", 1));
+  const int threads = int(a.get_int("threads", 1, 1, 4096));
   const std::string out = a.get("out", "");
   const bool redo = a.flag("redo"), quiet = a.flag("quiet");
   for (auto& p : a.positionals()) datasets.push_back(p);  // after every option is consumed

@@ -208,7 +208,7 @@ int data_split(Args& a) {
   Dataset ds = Dataset::open(a.req("dataset"));
   SplitOptions o;
   o.name = a.get("name", "default");
-  o.history_len = int(a.get_int("history", 20));
+  o.history_len = int(a.get_int("history", 20, 1, 100000));
   o.replace = a.flag("replace");
   a.finish();
   auto s = make_split(ds, o, terminal_progress(true));
@@ -224,7 +224,7 @@ int data_candidates(Args& a) {
   o.name = a.get("name", "default");
   o.mode = a.get("mode", "random");
   o.seed = uint64_t(a.get_int("seed", 42));
-  o.num_negatives = int(a.get_int("negatives", 10));
+  o.num_negatives = int(a.get_int("negatives", 10, 1, 100000));
   o.replace = a.flag("replace");
   a.finish();
   auto t0 = std::chrono::steady_clock::now();
@@ -238,7 +238,7 @@ int data_candidates(Args& a) {
 
 int data_bench(Args& a) {
   std::string ml = a.get("ml100k", std::string(TMF_SOURCE_DIR) + "/../shared/datasets/ml-100k");
-  int repeats = int(a.get_int("repeats", 3));
+  int repeats = int(a.get_int("repeats", 3, 1, 1000000));
   a.finish();
   std::string dir = std::filesystem::temp_directory_path().string() + "/tmf-bench-" + std::to_string(::getpid());
   std::filesystem::create_directories(dir);

@@ -157,7 +157,7 @@ int run_infer(cli::Args& a) {
   const auto target = a.opt("target");
   const auto expected = a.opt("expected");
   const DecodeMode decode = parse_decode_mode(a.get("decode", "free"));
-  const int template_id = int(a.get_int("template", 0));
+  const int template_id = int(a.get_int("template", 0, 0, 1000));
   const std::string device = a.get("device", "auto");
   const bool json = a.flag("json");
   a.finish();

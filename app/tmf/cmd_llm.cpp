@@ -42,7 +42,7 @@ int run_llm(tmf::cli::Args& args) {
   const auto ids_arg = args.opt("ids");
   const auto prompt = args.opt("prompt");
   const auto out = args.opt("out");
-  const long long max_new = args.get_int("max-new-tokens", -1);
+  const long long max_new = args.get_int("max-new-tokens", -1, 1, 1000000);
   const bool no_stop = args.flag("no-stop");
   const std::string device = tmf::resolve_device(args.get("device", "auto"));
   const std::string dtype_name = args.get("dtype", "auto");

@@ -40,15 +40,15 @@ int mbht_train(tmf::cli::Args& args) {
   opts.epochs = args.get_int("epochs", 50);
   opts.seed = uint64_t(args.get_int("seed", 0));
   opts.batch_size = args.get_int("batch-size", 64);
-  opts.learning_rate = args.get_double("lr", 1e-3);
+  opts.learning_rate = args.get_double("lr", 1e-3, 1e-12, 10.0);
   opts.patience = args.get_int("patience", 10);
   const std::string device = tmf::resolve_device(args.get("device", "cpu"));
   tmf::MbhtConfig cfg;
-  cfg.dropout = args.get_double("dropout", cfg.dropout);
+  cfg.dropout = args.get_double("dropout", cfg.dropout, 0.0, 0.99);
   cfg.hidden = args.get_int("hidden", cfg.hidden);
   cfg.hyper_topk = args.get_int("topk", cfg.hyper_topk);
   const bool quiet = args.flag("quiet");
-  const int threads = int(args.get_int("threads", 1));
+  const int threads = int(args.get_int("threads", 1, 1, 4096));
   args.finish();
   set_threads(threads);
 
@@ -77,7 +77,7 @@ int mbht_eval(tmf::cli::Args& args) {
   const std::string cands = args.get("candidates", "default");
   const std::string device = tmf::resolve_device(args.get("device", "cpu"));
   std::optional<std::string> split_opt = args.opt("split");
-  const int threads = int(args.get_int("threads", 1));
+  const int threads = int(args.get_int("threads", 1, 1, 4096));
   args.finish();
   set_threads(threads);
   tmf::Dataset ds = tmf::Dataset::open(path, /*read_only=*/true);

@@ -76,7 +76,7 @@ int rate_create(cli::Args& a) {
   spec.name = a.req("name");
   spec.split = a.get("split", "default");
   spec.candidates = a.get("candidates", "default");
-  spec.n_sequences = int(a.get_int("sequences", 100));
+  spec.n_sequences = int(a.get_int("sequences", 100, 1, 100000000));
   spec.seed = uint64_t(a.get_int("seed", 42));
   spec.raters = a.all("rater");
   for (auto& list : a.all("raters"))

@@ -1,5 +1,7 @@
 #include "command.h"
 
+#include <cmath>
+
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -39,19 +41,26 @@ std::string Args::req(const std::string& name) {
 
 std::string Args::get(const std::string& name, const std::string& def) { return opt(name).value_or(def); }
 
-long long Args::get_int(const std::string& name, long long def) {
+long long Args::get_int(const std::string& name, long long def) { return get_int(name, def, 0, 1LL << 62); }
+
+long long Args::get_int(const std::string& name, long long def, long long lo, long long hi) {
   auto v = opt(name);
   if (!v) return def;
   long long out;
   TMF_CHECK(parse_int64(*v, out), "option --", name, " expects an integer, got '", *v, "'");
+  TMF_CHECK(out >= lo && out <= hi, "option --", name, " must be in [", lo, ", ", hi, "], got ", *v);
   return out;
 }
 
-double Args::get_double(const std::string& name, double def) {
+double Args::get_double(const std::string& name, double def) { return get_double(name, def, 0.0, 1e300); }
+
+double Args::get_double(const std::string& name, double def, double lo, double hi) {
   auto v = opt(name);
   if (!v) return def;
   double out;
   TMF_CHECK(parse_double(*v, out), "option --", name, " expects a number, got '", *v, "'");
+  TMF_CHECK(std::isfinite(out) && out >= lo && out <= hi, "option --", name, " must be a finite number in [", lo, ", ", hi,
+            "], got ", *v);
   return out;
 }
 

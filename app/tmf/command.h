@@ -18,8 +18,12 @@ class Args {
   std::optional<std::string> opt(const std::string& name);           // consumes
   std::string req(const std::string& name);                          // throws when absent
   std::string get(const std::string& name, const std::string& def);  // consumes
+  // Numbers given on the command line are range-checked here, never wrapped: an integer option
+  // takes 0 .. 2^62 unless a range is given, a number must be finite and >= 0 unless a range is given.
   long long get_int(const std::string& name, long long def);
+  long long get_int(const std::string& name, long long def, long long lo, long long hi);
   double get_double(const std::string& name, double def);
+  double get_double(const std::string& name, double def, double lo, double hi);
   std::vector<std::string> all(const std::string& name);  // repeated option
   bool flag(const std::string& name);                      // consumes a --flag
   std::optional<std::string> subcommand();                 // consumes the first word if it is not an option

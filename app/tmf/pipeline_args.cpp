@@ -18,7 +18,7 @@ PipelineOptions pipeline_options(Args& a) {
   o.tune.steps = a.get_int("steps", o.tune.steps);
   o.tune.batch = a.get_int("batch", o.tune.batch);
   o.tune.grad_accum = a.get_int("grad-accum", o.tune.grad_accum);
-  o.tune.lr = a.get_double("lr", o.tune.lr);
+  o.tune.lr = a.get_double("lr", o.tune.lr, 1e-12, 10.0);
   o.backbone.steps = a.get_int("warmup-steps", o.backbone.steps);
   const int64_t prompts = a.get_int("warmup-prompts", o.backbone.prompts);
   TMF_CHECK(prompts >= 0 && prompts <= INT32_MAX, "--warmup-prompts must be in [0, 2^31), got ", prompts);

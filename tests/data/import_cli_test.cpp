@@ -79,3 +79,28 @@ TEST(ImportCli, KilledImportIntoANewPathLeavesNoFile) {
   if (r.rc == 0) GTEST_SKIP() << "the import finished within 0.5 s; nothing was killed";
   EXPECT_FALSE(fs::exists(ds)) << "a killed import left " << ds;
 }
+
+// Numbers on the command line are range-checked, never wrapped: --negatives 4294967301 once
+// stored 5 negatives and --lr nan trained a NaN package with exit status 0.
+TEST(ImportCli, NumericOptionsAreRangeCheckedNotWrapped) {
+  test::TempDir dir;
+  dir.write("toy.inter", kInter);
+  const std::string ds = dir.file("d.tmfdb");
+  ASSERT_EQ(test::run_tmf("data import --format recbole --input " + dir.file("toy.inter") + " --out " + ds + " --quiet").rc, 0);
+  struct Case {
+    std::string args, says;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"data candidates --dataset " + ds + " --negatives 4294967301", "--negatives must be in [1, 100000]"},
+           {"data split --dataset " + ds + " --history 4294967301", "--history must be in [1, 100000]"},
+           {"data split --dataset " + ds + " --history -3", "--history must be in"},
+           {"train --dataset " + ds + " --out " + dir.file("m") + " --lr nan", "--lr must be a finite number"},
+           {"train --dataset " + ds + " --out " + dir.file("m") + " --lr -1", "--lr must be a finite number"},
+           {"train --dataset " + ds + " --out " + dir.file("m") + " --steps -5", "--steps must be in [0, "},
+       }) {
+    auto r = test::run_tmf(c.args);
+    EXPECT_NE(r.rc, 0) << c.args << "\n" << r.out;
+    EXPECT_NE(r.out.find(c.says), std::string::npos) << c.args << "\n" << r.out;
+  }
+  EXPECT_FALSE(fs::exists(dir.file("m")));
+}
