@@ -56,14 +56,8 @@ void save_mbht(const MbhtModel& m, const std::string& dir) {
 
 MbhtModel load_mbht(const std::string& dir, const Dataset& ds, const std::string& device) {
   const std::string cfg_path = dir + "/config.json", w_path = dir + "/model.safetensors";
-  std::ifstream f(cfg_path, std::ios::binary);
-  TMF_CHECK(f, "no MBHT model in ", dir, " (cannot open ", cfg_path, ")");
-  nlohmann::json j;
-  try {
-    f >> j;
-  } catch (const nlohmann::json::exception& e) {
-    fail(cfg_path, ": not valid JSON: ", e.what());
-  }
+  TMF_CHECK(fs::exists(cfg_path), "no MBHT model in ", dir, " (no ", cfg_path, ")");
+  const nlohmann::json j = read_json_file(cfg_path);  // a regular file, bounded nesting
   TMF_CHECK(j.value("model", "") == "mbht", cfg_path, ": not an MBHT model (model '", j.value("model", ""), "')");
   MbhtModel m;
   m.config = mbht_config_from_json(j.at("config"), cfg_path);

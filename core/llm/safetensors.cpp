@@ -74,7 +74,7 @@ uint64_t TensorInfo::numel() const {
 // File
 
 File::File(const std::string& path) : path_(path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not block the open
   if (fd < 0) fail("cannot open safetensors file '", path, "': ", std::strerror(errno));
   struct stat sb {};
   if (::fstat(fd, &sb) != 0) {

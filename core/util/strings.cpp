@@ -1,6 +1,7 @@
 #include "util/strings.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -97,11 +98,32 @@ bool parse_double(std::string_view s, double& out) {
 }
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail("cannot open '", path, "': ", std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  // O_NONBLOCK: opening a FIFO without a writer would otherwise block forever; only regular files
+  // are read whole (a FIFO, a device or a directory is a clear error).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) fail("cannot open '", path, "': ", std::strerror(errno));
+  struct stat sb {};
+  if (::fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    ::close(fd);
+    fail("'", path, "' is not a regular file");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  std::string out;
+  out.reserve(size_t(sb.st_size));
+  char buf[1 << 16];
+  while (true) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int e = errno;
+      ::close(fd);
+      fail("cannot read '", path, "': ", std::strerror(e));
+    }
+    out.append(buf, size_t(n));
+  }
+  ::close(fd);
+  return out;
 }
 
 void write_file_atomic(const std::string& path, std::string_view data) {
