@@ -193,11 +193,18 @@ int data_stats(Args& a) {
   std::vector<DatasetStats> rows;
   for (auto& f : files) rows.push_back(dataset_stats(Dataset::open(f, /*read_only=*/true)));
   if (json) {
+    // One JSON object per line, written by the JSON library (names may hold quotes or newlines).
     for (auto& r : rows)
-      std::printf("{\"name\": \"%s\", \"items\": %lld, \"users\": %lld, \"events\": %lld, \"avg_seq_len\": %.4f, "
-                  "\"behaviors\": \"%s\", \"target\": \"%s\", \"item_user_ratio\": %.4f}\n",
-                  r.name.c_str(), (long long)r.items, (long long)r.users, (long long)r.events, r.avg_seq_len,
-                  join(r.behaviors, ",").c_str(), r.target_behavior.c_str(), r.item_user_ratio);
+      std::printf("%s\n", nlohmann::json{{"name", r.name},
+                                         {"items", r.items},
+                                         {"users", r.users},
+                                         {"events", r.events},
+                                         {"avg_seq_len", r.avg_seq_len},
+                                         {"behaviors", join(r.behaviors, ",")},
+                                         {"target", r.target_behavior},
+                                         {"item_user_ratio", r.item_user_ratio}}
+                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                               .c_str());
   } else {
     std::printf("%s", format_table1(rows).c_str());
   }

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_run.h"
 #include "data/dataset.h"
 #include "test_util.h"
@@ -103,4 +105,18 @@ TEST(ImportCli, NumericOptionsAreRangeCheckedNotWrapped) {
     EXPECT_NE(r.out.find(c.says), std::string::npos) << c.args << "\n" << r.out;
   }
   EXPECT_FALSE(fs::exists(dir.file("m")));
+}
+
+// `data stats --json` once printed a dataset name holding '"' unescaped: invalid JSON.
+TEST(ImportCli, StatsJsonEscapesNames) {
+  test::TempDir dir;
+  dir.write("toy.inter", kInter);
+  const std::string ds = dir.file("d.tmfdb");
+  ASSERT_EQ(test::run_tmf("data import --format recbole --input " + dir.file("toy.inter") + " --out " + ds +
+                          " --name 'say \"hi\"\\back' --quiet").rc, 0);
+  auto r = test::run_tmf("data stats --json " + ds);
+  ASSERT_EQ(r.rc, 0) << r.out;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["name"], "say \"hi\"\\back");
+  EXPECT_EQ(j["events"], 4);
 }
