@@ -43,7 +43,7 @@ int64_t DatasetWriter::item(const ItemInput& in, bool update) {
           .bind(5, in.description).bind(6, in.attrs);
       upd_item_->run();
       if (!in.image.empty()) {
-        ImageInfo info = probe_image(in.image.data(), in.image.size(), "of item '" + in.external_id + "'");
+        ImageInfo info = check_image(in.image.data(), in.image.size(), "of item '" + in.external_id + "'");
         ds_.db().prepare("UPDATE items SET image = ?, image_format = ?, image_width = ?, image_height = ? WHERE id = ?")
             .bind_blob(1, in.image.data(), in.image.size()).bind(2, info.format).bind(3, info.width)
             .bind(4, info.height).bind(5, it->second).run();
@@ -57,7 +57,7 @@ int64_t DatasetWriter::item(const ItemInput& in, bool update) {
   if (in.image.empty()) {
     s.bind_null(7).bind_null(8).bind_null(9).bind_null(10);
   } else {
-    ImageInfo info = probe_image(in.image.data(), in.image.size(), "of item '" + in.external_id + "'");
+    ImageInfo info = check_image(in.image.data(), in.image.size(), "of item '" + in.external_id + "'");
     s.bind_blob(7, in.image.data(), in.image.size()).bind(8, info.format).bind(9, info.width).bind(10, info.height);
   }
   s.run();

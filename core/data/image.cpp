@@ -3,6 +3,7 @@
 #include <stb_image.h>
 #include <stb_image_write.h>
 
+#include <array>
 #include <cstring>
 
 #include "util/error.h"
@@ -39,6 +40,37 @@ bool header_dims(const uint8_t* d, size_t n, const std::string& format, int64_t&
   }
   return false;
 }
+
+uint32_t crc32_of(const uint8_t* d, size_t n) {
+  static const auto table = [] {
+    std::array<uint32_t, 256> t{};
+    for (uint32_t i = 0; i < 256; ++i) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[i] = c;
+    }
+    return t;
+  }();
+  uint32_t c = 0xFFFFFFFFu;
+  for (size_t i = 0; i < n; ++i) c = table[(c ^ d[i]) & 0xFF] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
+// A PNG's chunks: each within the data, each CRC right, ending with IEND.
+void check_png_chunks(const uint8_t* d, size_t n, const std::string& what) {
+  size_t i = 8;
+  while (true) {
+    TMF_CHECK(i + 12 <= n, "image ", what, " is a truncated PNG (", n, " bytes, no IEND chunk)");
+    const uint32_t len = be32(d + i);
+    TMF_CHECK(len <= n - i - 12, "image ", what, " is a truncated PNG (a chunk at byte ", i, " claims ", len,
+              " bytes, ", n - i - 12, " remain)");
+    const uint32_t crc = be32(d + i + 8 + len);
+    TMF_CHECK(crc32_of(d + i + 4, size_t(len) + 4) == crc, "image ", what, " is a corrupt PNG (bad CRC of chunk '",
+              std::string(reinterpret_cast<const char*>(d + i + 4), 4), "' at byte ", i, ")");
+    if (std::memcmp(d + i + 4, "IEND", 4) == 0) return;
+    i += size_t(len) + 12;
+  }
+}
 }  // namespace
 
 ImageInfo probe_image(const uint8_t* data, size_t size, const std::string& what) {
@@ -67,6 +99,7 @@ ImageInfo probe_image(const uint8_t* data, size_t size, const std::string& what)
 
 RgbImage decode_image(const uint8_t* data, size_t size, const std::string& what) {
   ImageInfo info = probe_image(data, size, what);
+  if (info.format == "png") check_png_chunks(data, size, what);
   int w = 0, h = 0, c = 0;
   unsigned char* px = stbi_load_from_memory(data, int(size), &w, &h, &c, 3);
   if (!px) fail("image ", what, " (", info.format, " ", info.width, "x", info.height, ") cannot be decoded: ", stbi_failure_reason());
@@ -91,6 +124,14 @@ std::vector<uint8_t> encode_png(const RgbImage& img) {
   if (!stbi_write_png_to_func(append_bytes, &out, img.width, img.height, 3, img.rgb.data(), img.width * 3))
     fail("PNG encoding of a ", img.width, "x", img.height, " image failed");
   return out;
+}
+
+ImageInfo check_image(const uint8_t* data, size_t size, const std::string& what) {
+  const RgbImage img = decode_image(data, size, what);
+  ImageInfo info = probe_image(data, size, what);
+  TMF_CHECK(img.width == info.width && img.height == info.height, "image ", what, " decodes to ", img.width, "x",
+            img.height, " but its header says ", info.width, "x", info.height);
+  return info;
 }
 
 }  // namespace tmf

@@ -25,7 +25,11 @@ struct RgbImage {
 };
 
 // `what` names the image in error messages (a path, "item 42").
+// probe_image reads the header; check_image also verifies a PNG's chunk CRCs and its IEND and
+// decodes the whole image, the same checks decode_image makes: what a dataset stores is what
+// `clip embed-image` and the encoders can read (a truncated PNG or a bad CRC is refused by both).
 ImageInfo probe_image(const uint8_t* data, size_t size, const std::string& what);
+ImageInfo check_image(const uint8_t* data, size_t size, const std::string& what);
 RgbImage decode_image(const uint8_t* data, size_t size, const std::string& what);
 inline RgbImage decode_image(const std::vector<uint8_t>& bytes, const std::string& what) {
   return decode_image(bytes.data(), bytes.size(), what);

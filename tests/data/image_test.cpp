@@ -64,3 +64,30 @@ TEST(Image, GarbageAndTruncatedAreRefused) {
   std::vector<uint8_t> fake_jpeg = {0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 0, 0};
   EXPECT_THROW(decode_image(fake_jpeg, "fake jpeg"), Error);
 }
+
+// A catalog's truncated PNG was once stored although `clip embed-image` refused it, and a bad
+// CRC went unnoticed: check_image (what the dataset writer calls) and decode_image agree.
+TEST(Image, StoredImagesPassTheDecodersChecks) {
+  const auto good = encode_png(checker(32, 32));
+  EXPECT_EQ(check_image(good.data(), good.size(), "good").width, 32);
+  auto cut = good;
+  cut.resize(good.size() - 12);  // the IEND chunk gone: stb_image alone decodes this
+  for (auto* f : {+[](const std::vector<uint8_t>& b) { check_image(b.data(), b.size(), "cut"); },
+                  +[](const std::vector<uint8_t>& b) { decode_image(b, "cut"); }}) {
+    try {
+      f(cut);
+      ADD_FAILURE() << "a truncated PNG passed";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("truncated PNG"), std::string::npos) << e.what();
+    }
+  }
+  auto bad_crc = good;
+  bad_crc[8 + 8 + 13] ^= 0x55;  // the IHDR chunk's CRC
+  try {
+    check_image(bad_crc.data(), bad_crc.size(), "crc");
+    ADD_FAILURE() << "a bad CRC passed";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad CRC of chunk 'IHDR'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(decode_image(bad_crc, "crc"), Error);
+}

@@ -210,7 +210,7 @@ ImportReport import_generic(Dataset& ds, const GenericOptions& opts, const Progr
         try {
           std::string bytes = read_file(p);
           in.image.assign(bytes.begin(), bytes.end());
-          probe_image(in.image.data(), in.image.size(), "'" + p + "'");
+          check_image(in.image.data(), in.image.size(), "'" + p + "'");
         } catch (const Error& e) {
           rep.bad(opts.catalog_path, cat.line_no(), e.what());
           continue;
