@@ -309,3 +309,43 @@ TEST(ImportAtomicity, KilledProcessLeavesDatasetUnchanged) {
   EXPECT_EQ(ds.content_hash(), before);
   EXPECT_EQ(ds.event_count(), 4);
 }
+
+// ISO 8601 times are taken as written: offsets applied, impossible dates and offsets refused
+// (2023-02-30 once became March 2, +25:00 was read as Z), an unknown --time-format refused at once
+// (it once gave an empty dataset and exit status 0).
+TEST(ImportGeneric, TimesAreCheckedStrictly) {
+  test::TempDir dir;
+  dir.write("events.csv",
+            "u,i,b,t\n"
+            "c1,A1,view,2024-01-01T12:00:00+02:00\n"
+            "c1,A2,view,2024-01-01T10:00:01.250Z\n"
+            "c1,A3,purchase,2024-01-01 10:00:02 +0000\n"  // a space before the offset: not ISO 8601
+            "c2,A1,view,2023-02-30\n"
+            "c2,A2,view,2024-01-01T10:00:00+25:00\n"
+            "c2,A3,purchase,2024-01-01T10:00:00 tomorrow\n");
+  GenericOptions o;
+  o.events_path = dir.file("events.csv");
+  o.event_map = parse_mapping("user=u,item=i,behavior=b,time=t", "map");
+  o.time_format = "iso8601";
+  o.behaviors = {"view", "purchase"};
+  o.target = "purchase";
+  {
+    Dataset ds = Dataset::create(dir.file("t.tmfdb"), "t");
+    ImportReport r = import_generic(ds, o, {});
+    EXPECT_EQ(r.events_added, 2) << r.summary();
+    EXPECT_EQ(r.malformed_count, 4) << r.summary();
+    ASSERT_EQ(ds.user_ids().size(), 1u);  // c2 has no valid event
+    auto ev = ds.user_events(ds.user_ids()[0]);
+    ASSERT_EQ(ev.size(), 2u);
+    EXPECT_EQ(ev[0].ts, 1704103200);  // 12:00 at +02:00 is 10:00Z
+    EXPECT_EQ(ev[1].ts, 1704103201);
+  }
+  o.time_format = "iso";
+  Dataset ds2 = Dataset::create(dir.file("t2.tmfdb"), "t2");
+  try {
+    import_generic(ds2, o, {});
+    ADD_FAILURE() << "an unknown time format was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown --time-format 'iso'"), std::string::npos) << e.what();
+  }
+}

@@ -117,7 +117,8 @@ bool parse_time(const std::string& v, const std::string& format, int64_t index, 
     if (format == "unix_ms") out /= 1000;
     return true;
   }
-  std::string s(trim(v));
+  if (format != "iso8601") return false;
+  const std::string s(trim(v));
   std::tm tm{};
   const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
   if (!end) end = strptime(s.c_str(), "%Y-%m-%d %H:%M:%S", &tm);
@@ -126,7 +127,39 @@ bool parse_time(const std::string& v, const std::string& format, int64_t index, 
     end = strptime(s.c_str(), "%Y-%m-%d", &tm);
   }
   if (!end) return false;
+  const std::tm asked = tm;
+  // What may follow: fractional seconds, then Z or a UTC offset +HH:MM / +HHMM / +HH (|offset| <= 14 h).
+  if (*end == '.')
+    for (++end; *end >= '0' && *end <= '9';) ++end;
+  long long offset = 0;
+  if (*end == 'Z' || *end == 'z') {
+    ++end;
+  } else if (*end == '+' || *end == '-') {
+    const int sign = *end == '-' ? -1 : 1;
+    ++end;
+    auto digits2 = [&](int& x) {
+      if (!(end[0] >= '0' && end[0] <= '9' && end[1] >= '0' && end[1] <= '9')) return false;
+      x = (end[0] - '0') * 10 + (end[1] - '0');
+      end += 2;
+      return true;
+    };
+    int hh = 0, mm = 0;
+    if (!digits2(hh)) return false;
+    if (*end == ':') ++end;
+    if (*end) {
+      if (!digits2(mm)) return false;
+    }
+    if (hh > 14 || mm > 59 || (hh == 14 && mm > 0)) return false;
+    offset = sign * (hh * 3600LL + mm * 60LL);
+  }
+  if (*end) return false;  // anything else after the time
   out = timegm(&tm);
+  // strptime takes 2023-02-30 and timegm rolls it to March 2: a date must stay what it said.
+  std::tm back{};
+  const time_t t = time_t(out);
+  gmtime_r(&t, &back);
+  if (back.tm_year != asked.tm_year || back.tm_mon != asked.tm_mon || back.tm_mday != asked.tm_mday) return false;
+  out -= offset;
   return true;
 }
 
@@ -144,6 +177,9 @@ ImportReport import_generic(Dataset& ds, const GenericOptions& opts, const Progr
   for (const char* k : {"user", "item", "behavior"})
     TMF_CHECK(opts.event_map.count(k), "the event mapping needs '", k, "=COLUMN' (have: ",
               [&] { std::vector<std::string> ks; for (auto& [a, b] : opts.event_map) ks.push_back(a + "=" + b); return join(ks, ","); }(), ")");
+  TMF_CHECK(opts.time_format == "unix" || opts.time_format == "unix_ms" || opts.time_format == "iso8601" ||
+                opts.time_format == "index",
+            "unknown --time-format '", opts.time_format, "' (expected unix, unix_ms, iso8601 or index)");
   TMF_CHECK(opts.event_map.count("time") || opts.time_format == "index",
             "the event mapping needs 'time=COLUMN' (or --time-format index to use row order)");
   TMF_CHECK(!opts.behaviors.empty() && !opts.target.empty(), "generic import needs --behaviors and --target");
