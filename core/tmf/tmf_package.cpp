@@ -58,6 +58,7 @@ void save_package(TmfModel& model, const std::string& dir, const PackageInfo& in
     m["lora"] = has_lora;
     if (has_lora) save_lora(*model.llm(), tmp + "/adapter");
     fs::copy_file(info.tokenizer_path, tmp + "/tokenizer.model");
+    m["tokenizer_sha256"] = sha256_hex(read_file(tmp + "/tokenizer.model"));
     m["clip"] = !info.clip_dir.empty();
     if (!info.clip_dir.empty()) fs::copy(info.clip_dir, tmp + "/clip", fs::copy_options::recursive);
     st::save(tmp + "/heads.safetensors", named(*model.heads()));
@@ -82,38 +83,65 @@ LoadedPackage load_package(const std::string& dir, const NameBook& names, const 
   } catch (const nlohmann::json::exception& e) {
     fail("model package '", dir, "' is corrupt: tmf.json does not parse (", e.what(), ")");
   }
-  TMF_CHECK(m.value("format", "") == kFormat, "'", dir, "' is not a TMF model package (format '", m.value("format", ""), "')");
-  TMF_CHECK(m.value("version", 0) <= kVersion, "model package '", dir, "' has version ", m.value("version", 0),
-            "; this TMF Studio reads up to ", kVersion);
+  // Every field is read here, so that a wrong type names the file and the field.
+  std::string format, backbone, level, tokenizer_sha;
+  int64_t version = 0, fusion_heads = 1, max_history = 0;
+  bool lora = false, candidate_kinds = false, fusion_residual = false, in_context = false, unit_inputs = false,
+       token_first = false;
   PackageInfo info;
+  const char* field = "";
   try {
+    auto get = [&](const char* key, auto def) {
+      field = key;
+      return m.value(key, def);
+    };
+    format = get("format", std::string());
+    TMF_CHECK(format == kFormat, "'", dir, "' is not a TMF model package (format '", format, "')");
+    version = get("version", int64_t(0));
+    TMF_CHECK(version <= kVersion, "model package '", dir, "' has version ", version, "; this TMF Studio reads up to ",
+              kVersion);
+    field = "dataset";
     info.dataset_name = m.at("dataset").at("name").get<std::string>();
     info.dataset_hash = m.at("dataset").at("content_hash").get<std::string>();
-    info.settings = m.value("settings", nlohmann::json::object());
+    info.settings = get("settings", nlohmann::json::object());
+    backbone = get("backbone", std::string("backbone"));
+    level = get("level", std::string("cma"));
+    tokenizer_sha = get("tokenizer_sha256", std::string());
+    fusion_heads = get("fusion_heads", int64_t(1));
+    max_history = get("max_history", int64_t(0));
+    lora = get("lora", false);
+    candidate_kinds = get("candidate_kinds", false);
+    fusion_residual = get("fusion_residual", false);
+    in_context = get("candidates_in_context", false);
+    unit_inputs = get("fusion_unit_inputs", false);
+    token_first = get("item_token_first", false);
   } catch (const nlohmann::json::exception& e) {
-    fail("model package '", dir, "' is corrupt: ", e.what());
+    fail("model package '", dir, "' is corrupt: tmf.json field '", field, "': ", e.what());
   }
   if (dataset) {
     const std::string hash = dataset->content_hash();
     TMF_CHECK(hash == info.dataset_hash, "model package '", dir, "' was built for dataset '", info.dataset_name, "' (content ",
               info.dataset_hash.substr(0, 12), "), not for '", dataset->name(), "' (content ", hash.substr(0, 12), ")");
   }
-  const std::string backbone = m.value("backbone", std::string("backbone"));
   const std::string backbone_dir = backbone == "backbone" ? dir + "/backbone" : backbone;
   LlamaLoadOptions lo;
   lo.device = device;
   Llama llm = load_llama(backbone_dir, lo);
-  if (m.value("lora", false)) load_lora(*llm, dir + "/adapter");
+  if (lora) load_lora(*llm, dir + "/adapter");
+  const std::string tok_bytes = read_file(dir + "/tokenizer.model");
+  // A tokenizer.model swapped in from elsewhere gives garbage answers: the package records its hash.
+  TMF_CHECK(tokenizer_sha.empty() || sha256_hex(tok_bytes) == tokenizer_sha, "model package '", dir,
+            "': tokenizer.model is not the one the model was trained with (sha256 ", sha256_hex(tok_bytes).substr(0, 12),
+            ", the package records ", tokenizer_sha.substr(0, 12), ")");
   Tokenizer tok = Tokenizer::load(dir + "/tokenizer.model");
   ItemFeatures feats = ItemFeatures::load(dir + "/features.safetensors");
-  TmfModel model(llm, std::move(tok), std::move(feats), names, parse_level(m.value("level", std::string("cma"))),
-                 m.value("fusion_heads", int64_t(1)));
-  model.set_max_history(m.value("max_history", int64_t(0)));
-  model.set_candidate_kinds(m.value("candidate_kinds", false));
-  model.set_fusion_residual(m.value("fusion_residual", false));
-  model.set_candidates_in_context(m.value("candidates_in_context", false));
-  model.set_fusion_unit_inputs(m.value("fusion_unit_inputs", false));
-  model.set_item_token_first(m.value("item_token_first", false));
+  TmfModel model(llm, std::move(tok), std::move(feats), names, parse_level(level), fusion_heads);
+  model.set_max_history(max_history);
+  model.set_candidate_kinds(candidate_kinds);
+  model.set_fusion_residual(fusion_residual);
+  model.set_candidates_in_context(in_context);
+  model.set_fusion_unit_inputs(unit_inputs);
+  model.set_item_token_first(token_first);
   // Heads: every parameter must be in the file with its shape.
   auto saved = st::load_all(dir + "/heads.safetensors");
   {

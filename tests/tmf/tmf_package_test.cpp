@@ -111,6 +111,28 @@ TEST(TmfPackage, RoundTripGivesIdenticalOutputsAndChecksTheDataset) {
   fs::copy(dir + "/model", dir + "/broken", fs::copy_options::recursive);
   fs::remove(dir + "/broken/heads.safetensors");
   EXPECT_THROW(load_package(dir + "/broken", names), Error);
+  // A field of the wrong type names the file and the field.
+  fs::remove_all(dir + "/broken");
+  fs::copy(dir + "/model", dir + "/broken", fs::copy_options::recursive);
+  auto manifest = nlohmann::json::parse(read_file(dir + "/model/tmf.json"));
+  manifest["max_history"] = "ten";
+  write_file_atomic(dir + "/broken/tmf.json", manifest.dump());
+  try {
+    load_package(dir + "/broken", names);
+    ADD_FAILURE() << "a string max_history was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("tmf.json field 'max_history'"), std::string::npos) << e.what();
+  }
+  // A tokenizer.model from elsewhere is refused (it once gave garbage answers with exit status 0).
+  fs::remove_all(dir + "/broken");
+  fs::copy(dir + "/model", dir + "/broken", fs::copy_options::recursive);
+  write_file_atomic(dir + "/broken/tokenizer.model", read_file(dir + "/model/tokenizer.model") + "x");
+  try {
+    load_package(dir + "/broken", names);
+    ADD_FAILURE() << "a foreign tokenizer.model was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not the one the model was trained with"), std::string::npos) << e.what();
+  }
 }
 
 // `tmf train --out PATH` once deleted whatever PATH held. Only a new path, an empty folder or an
