@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Command (1) of the README: set up, build, create the demo datasets if missing, print their
-# Table 1 and modality audit, train the demo TMF model if missing (under 30 minutes on 2 CPU cores,
+# Table 1 and modality audit, train the demo TMF model if missing (about 8 minutes on 2 CPU cores,
 # with a progress bar; later starts reuse it), and start tmf-studio on the Electronics demo world.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ fi
 "$tmf" data audit --dataset "$demo/electronics.tmfdb"
 model=$demo/electronics.tmf
 if [[ ! -f $model/tmf.json ]]; then
-  echo "Training the demo TMF model (once; under 30 minutes on 2 CPU cores, minutes on a GPU)..."
+  echo "Training the demo TMF model (once; about 8 minutes on 2 CPU cores, less on a GPU)..."
   "$tmf" train --dataset "$demo/electronics.tmfdb" --out "$model" --size demo
 fi
 if [[ -n ${DISPLAY:-} || -n ${WAYLAND_DISPLAY:-} || ${QT_QPA_PLATFORM:-} == offscreen ]]; then

@@ -7,6 +7,7 @@
 //      inference repeatedly, and while a worker thread trains a tiny TMF model in-process.
 // Usage: tmf-studio-bench [--work DIR] [--items N] [--runs N] [--tmf PATH]
 //                         [--dataset FILE --model DIR] [--decode free|constrained|likelihood]
+//                         [--screenshot FILE]   the window and the attention map after the runs
 //   --dataset/--model measure run -> heatmap on that model (e.g. the app's demo model,
 //   data/demo/electronics.tmf) instead of a tiny one made on the fly.
 // The demo world and its tiny model are made with the `tmf` CLI (default: ../tmf next to this
@@ -133,7 +134,11 @@ int main(int argc, char** argv) {
   QCommandLineOption modelOpt(QStringLiteral("model"), QStringLiteral("model package to time"), QStringLiteral("DIR"));
   QCommandLineOption decodeOpt(QStringLiteral("decode"), QStringLiteral("decoding mode"), QStringLiteral("MODE"),
                                QStringLiteral("free"));
-  parser.addOptions({workOpt, itemsOpt, runsOpt, tmfOpt, datasetOpt, modelOpt, decodeOpt});
+  QCommandLineOption shotOpt(QStringLiteral("screenshot"),
+                             QStringLiteral("after the runs, save the window to FILE.png and the attention map shown "
+                                            "(AMSA by default) to FILE-attention.png"),
+                             QStringLiteral("FILE"));
+  parser.addOptions({workOpt, itemsOpt, runsOpt, tmfOpt, datasetOpt, modelOpt, decodeOpt, shotOpt});
   parser.process(app);
   const std::string work = parser.value(workOpt).toStdString();
   fs::create_directories(work);
@@ -242,6 +247,17 @@ int main(int argc, char** argv) {
     if (i > 0) model.push_back(ip->lastResult()->timings.total_ms);
   }
   const double inferStall = inferProbe.stop();
+  if (parser.isSet(shotOpt)) {
+    const QString base = parser.value(shotOpt);
+    QString err;
+    if (!w.grab().save(base + QStringLiteral(".png"), "PNG") ||
+        !ip->attentionView()->exportPng(base + QStringLiteral("-attention.png"), &err)) {
+      std::printf("cannot save the screenshots %s.png / %s-attention.png: %s\n", qPrintable(base), qPrintable(base),
+                  qPrintable(err));
+      return 1;
+    }
+    std::printf("screenshots: %s.png, %s-attention.png\n", qPrintable(base), qPrintable(base));
+  }
   std::sort(times.begin(), times.end());
   std::sort(model.begin(), model.end());
 
