@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 
@@ -157,6 +158,23 @@ int data_import(Args& a) {
     // others fail cleanly (link never replaces a file).
     const std::string tmp = out + ".importing-" + std::to_string(::getpid());
     remove_dataset_files(tmp);
+    // What a killed import into this path left behind (its process is gone) is removed now.
+    {
+      namespace fs = std::filesystem;
+      const fs::path target = fs::absolute(out);
+      const std::string prefix = target.filename().string() + ".importing-";
+      std::error_code ec;
+      for (const auto& e : fs::directory_iterator(target.parent_path(), ec)) {
+        const std::string n = e.path().filename().string();
+        if (n.rfind(prefix, 0) != 0) continue;
+        long long pid = 0;
+        std::string digits = n.substr(prefix.size());
+        for (const char* suf : {"-wal", "-shm", "-journal"})
+          if (ends_with(digits, suf)) digits = digits.substr(0, digits.size() - std::strlen(suf));
+        if (parse_int64(digits, pid) && pid > 0 && ::kill(pid_t(pid), 0) != 0 && errno == ESRCH)
+          fs::remove(e.path(), ec);
+      }
+    }
     try {
       {
         Dataset ds = Dataset::create(tmp, name);

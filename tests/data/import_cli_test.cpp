@@ -80,6 +80,15 @@ TEST(ImportCli, KilledImportIntoANewPathLeavesNoFile) {
                              dir.file("big.inter") + " --out " + ds + " --quiet");
   if (r.rc == 0) GTEST_SKIP() << "the import finished within 0.5 s; nothing was killed";
   EXPECT_FALSE(fs::exists(ds)) << "a killed import left " << ds;
+  // The next import into that path removes what killed imports left (their processes are gone; a
+  // pid beyond the kernel's pid_max stands for one whenever the kill above came before the temporary).
+  dir.write("d.tmfdb.importing-999999999", "left by a killed import");
+  dir.write("d.tmfdb.importing-999999999-wal", "");
+  dir.write("toy.inter", kInter);
+  r = test::run_tmf("data import --format recbole --input " + dir.file("toy.inter") + " --out " + ds + " --quiet");
+  ASSERT_EQ(r.rc, 0) << r.out;
+  EXPECT_EQ(events_of(ds), 4);
+  EXPECT_TRUE(leftovers(dir.path()).empty());
 }
 
 // Numbers on the command line are range-checked, never wrapped: --negatives 4294967301 once
