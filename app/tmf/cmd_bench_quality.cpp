@@ -27,7 +27,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "util/json_file.h"
 #include "baselines/recommender.h"
 #include "cli_progress.h"
 #include "command.h"
@@ -36,6 +35,7 @@
 #include "eval/eval_runs.h"
 #include "llm/device.h"
 #include "util/error.h"
+#include "util/json_file.h"
 #include "util/strings.h"
 
 namespace tmf::cli {
@@ -120,9 +120,7 @@ int bench_quality(Args& a) {
     TMF_CHECK(dot != std::string::npos && eq != std::string::npos && dot < eq, "--set expects kind.key=value, got '",
               s, "'");
     const std::string kind = s.substr(0, dot), key = s.substr(dot + 1, eq - dot - 1), val = s.substr(eq + 1);
-    check_json_depth(val, "--set " + kind + "." + key);
-    nlohmann::json v = nlohmann::json::parse(val, nullptr, /*allow_exceptions=*/false);
-    overrides[kind][key] = v.is_discarded() ? nlohmann::json(val) : v;
+    overrides[kind][key] = parse_setting_value(val, "--set " + kind + "." + key);
   }
   for (const std::string kind : {"text-llm", "tmf", "llara"}) {
     overrides[kind]["preset"] = tmf_preset;

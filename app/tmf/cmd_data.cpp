@@ -41,8 +41,28 @@ bool file_exists(const std::string& p) {
   return ::stat(p.c_str(), &st) == 0;
 }
 
+// An SQLite file and its companions.
+constexpr const char* kDatasetSuffixes[] = {"", "-wal", "-shm", "-journal"};
+
 void remove_dataset_files(const std::string& p) {
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((p + suffix).c_str());
+  for (const char* suffix : kDatasetSuffixes) ::unlink((p + suffix).c_str());
+}
+
+// Removes what killed imports into `out` left: "<out>.importing-<pid>[-wal...]" whose process is gone.
+void remove_stale_import_files(const std::string& out) {
+  namespace fs = std::filesystem;
+  const fs::path target = fs::absolute(out);
+  const std::string prefix = target.filename().string() + ".importing-";
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(target.parent_path(), ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    std::string pid_text = name.substr(prefix.size());
+    for (const char* suffix : kDatasetSuffixes)
+      if (*suffix && ends_with(pid_text, suffix)) pid_text.resize(pid_text.size() - std::strlen(suffix));
+    long long pid = 0;
+    if (parse_int64(pid_text, pid) && pid > 0 && ::kill(pid_t(pid), 0) != 0 && errno == ESRCH) fs::remove(e.path(), ec);
+  }
 }
 
 // SHA-256 over the import's source files (a folder: its regular files, by name), streamed.
@@ -158,23 +178,7 @@ int data_import(Args& a) {
     // others fail cleanly (link never replaces a file).
     const std::string tmp = out + ".importing-" + std::to_string(::getpid());
     remove_dataset_files(tmp);
-    // What a killed import into this path left behind (its process is gone) is removed now.
-    {
-      namespace fs = std::filesystem;
-      const fs::path target = fs::absolute(out);
-      const std::string prefix = target.filename().string() + ".importing-";
-      std::error_code ec;
-      for (const auto& e : fs::directory_iterator(target.parent_path(), ec)) {
-        const std::string n = e.path().filename().string();
-        if (n.rfind(prefix, 0) != 0) continue;
-        long long pid = 0;
-        std::string digits = n.substr(prefix.size());
-        for (const char* suf : {"-wal", "-shm", "-journal"})
-          if (ends_with(digits, suf)) digits = digits.substr(0, digits.size() - std::strlen(suf));
-        if (parse_int64(digits, pid) && pid > 0 && ::kill(pid_t(pid), 0) != 0 && errno == ESRCH)
-          fs::remove(e.path(), ec);
-      }
-    }
+    remove_stale_import_files(out);
     try {
       {
         Dataset ds = Dataset::create(tmp, name);

@@ -19,7 +19,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "util/json_file.h"
 #include "command.h"
 #include "data/candidates.h"
 #include "data/dataset.h"
@@ -27,6 +26,7 @@
 #include "llm/device.h"
 #include "tmf/inference.h"
 #include "util/error.h"
+#include "util/json_file.h"
 #include "util/strings.h"
 
 namespace {
@@ -68,14 +68,7 @@ InferenceRequest request_from_user(const Dataset& ds, const std::string& user, c
 }
 
 InferenceRequest request_from_json(const Dataset& ds, const std::string& path) {
-  nlohmann::json j;
-  try {
-    const std::string text = read_file(path);
-    check_json_depth(text, "request '" + path + "'");
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    fail("request '", path, "' is not valid JSON: ", e.what());
-  }
+  const nlohmann::json j = parse_json(read_file(path), "request '" + path + "'");
   InferenceRequest rq;
   std::map<std::string, int64_t> new_ids;
   try {

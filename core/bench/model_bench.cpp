@@ -59,10 +59,7 @@ BaselineSpec parse_baseline_spec(const std::string& spec) {
     const std::string kv(trim(parts[i]));
     const auto eq = kv.find('=');
     TMF_CHECK(eq != std::string::npos && eq > 0, "baseline '", spec, "': '", kv, "' is not key=value");
-    const std::string val = kv.substr(eq + 1);
-    check_json_depth(val, "baseline '" + spec + "'");
-    nlohmann::json v = nlohmann::json::parse(val, nullptr, /*allow_exceptions=*/false);
-    b.overrides[kv.substr(0, eq)] = v.is_discarded() ? nlohmann::json(val) : v;
+    b.overrides[kv.substr(0, eq)] = parse_setting_value(kv.substr(eq + 1), "baseline '" + spec + "'");
   }
   return b;
 }

@@ -97,8 +97,9 @@ ImageInfo probe_image(const uint8_t* data, size_t size, const std::string& what)
   return info;
 }
 
-RgbImage decode_image(const uint8_t* data, size_t size, const std::string& what) {
+RgbImage decode_image(const uint8_t* data, size_t size, const std::string& what, ImageInfo* probed) {
   ImageInfo info = probe_image(data, size, what);
+  if (probed) *probed = info;
   if (info.format == "png") check_png_chunks(data, size, what);
   int w = 0, h = 0, c = 0;
   unsigned char* px = stbi_load_from_memory(data, int(size), &w, &h, &c, 3);
@@ -127,10 +128,8 @@ std::vector<uint8_t> encode_png(const RgbImage& img) {
 }
 
 ImageInfo check_image(const uint8_t* data, size_t size, const std::string& what) {
-  const RgbImage img = decode_image(data, size, what);
-  ImageInfo info = probe_image(data, size, what);
-  TMF_CHECK(img.width == info.width && img.height == info.height, "image ", what, " decodes to ", img.width, "x",
-            img.height, " but its header says ", info.width, "x", info.height);
+  ImageInfo info;
+  decode_image(data, size, what, &info);
   return info;
 }
 

@@ -30,7 +30,8 @@ struct RgbImage {
 // `clip embed-image` and the encoders can read (a truncated PNG or a bad CRC is refused by both).
 ImageInfo probe_image(const uint8_t* data, size_t size, const std::string& what);
 ImageInfo check_image(const uint8_t* data, size_t size, const std::string& what);
-RgbImage decode_image(const uint8_t* data, size_t size, const std::string& what);
+// `probed`, when given, receives what probe_image read from the header.
+RgbImage decode_image(const uint8_t* data, size_t size, const std::string& what, ImageInfo* probed = nullptr);
 inline RgbImage decode_image(const std::vector<uint8_t>& bytes, const std::string& what) {
   return decode_image(bytes.data(), bytes.size(), what);
 }

@@ -75,14 +75,7 @@ LoadedPackage load_package(const std::string& dir, const NameBook& names, const 
                            const Dataset* dataset) {
   const std::string manifest_path = dir + "/tmf.json";
   TMF_CHECK(fs::is_regular_file(manifest_path), "'", dir, "' is not a TMF model package (no tmf.json)");
-  nlohmann::json m;
-  try {
-    const std::string text = read_file(manifest_path);
-    check_json_depth(text, "model package '" + dir + "' tmf.json");
-    m = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    fail("model package '", dir, "' is corrupt: tmf.json does not parse (", e.what(), ")");
-  }
+  nlohmann::json m = parse_json(read_file(manifest_path), "model package '" + dir + "': tmf.json");
   // Every field is read here, so that a wrong type names the file and the field.
   std::string format, backbone, level, tokenizer_sha;
   int64_t version = 0, fusion_heads = 1, max_history = 0;

@@ -105,10 +105,7 @@ void apply_pipeline_setting(PipelineOptions& o, const std::string& kv) {
   const auto eq = kv.find('=');
   TMF_CHECK(eq != std::string::npos && eq > 0, "a setting is key=value, got '", kv, "'");
   const std::string key = kv.substr(0, eq), text = kv.substr(eq + 1);
-  check_json_depth(text, "setting " + key);
-  nlohmann::json v = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (v.is_discarded()) v = text;
-  apply_pipeline_setting(o, key, v);
+  apply_pipeline_setting(o, key, parse_setting_value(text, "setting " + key));
 }
 
 nlohmann::json pipeline_settings(const PipelineOptions& o) {

@@ -36,6 +36,12 @@ nlohmann::json parse_json(std::string_view text, const std::string& what) {
   }
 }
 
+nlohmann::json parse_setting_value(const std::string& text, const std::string& what) {
+  check_json_depth(text, what);
+  nlohmann::json v = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return v.is_discarded() ? nlohmann::json(text) : v;
+}
+
 nlohmann::json read_json_file(const std::string& path) { return parse_json(read_file(path), path); }
 
 void write_json_atomically(const std::string& path, const nlohmann::json& j) { write_file_atomic(path, j.dump(2) + "\n"); }

@@ -17,6 +17,9 @@ constexpr int kMaxJsonDepth = 256;
 void check_json_depth(std::string_view text, const std::string& what, int max_depth = kMaxJsonDepth);
 // check_json_depth, then parse; invalid JSON throws tmf::Error naming `what`.
 nlohmann::json parse_json(std::string_view text, const std::string& what);
+// The value of a key=value setting on a command line: JSON where it parses (3, 0.5, true, [1,2]),
+// else the text itself as a string; nesting bounded like any outside JSON.
+nlohmann::json parse_setting_value(const std::string& text, const std::string& what);
 nlohmann::json read_json_file(const std::string& path);
 void write_json_atomically(const std::string& path, const nlohmann::json& j);
 }  // namespace tmf

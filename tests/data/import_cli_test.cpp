@@ -22,6 +22,11 @@ const std::string kInter =
 
 int64_t events_of(const std::string& path) { return Dataset::open(path, /*read_only=*/true).event_count(); }
 
+// `tmf data import` of a RecBole file, quietly, plus `extra` options.
+test::CliRun cli_import(const std::string& input, const std::string& out, const std::string& extra = "") {
+  return test::run_tmf("data import --format recbole --input " + input + " --out " + out + " --quiet" + extra);
+}
+
 std::vector<std::string> leftovers(const std::string& dir) {
   std::vector<std::string> out;
   for (const auto& e : fs::directory_iterator(dir))
@@ -34,19 +39,19 @@ TEST(ImportCli, SecondImportOfTheSameContentIsRefusedUnlessAppend) {
   test::TempDir dir;
   dir.write("toy.inter", kInter);
   const std::string ds = dir.file("d.tmfdb"), in = dir.file("toy.inter");
-  auto r = test::run_tmf("data import --format recbole --input " + in + " --out " + ds + " --quiet");
+  auto r = cli_import(in, ds);
   ASSERT_EQ(r.rc, 0) << r.out;
   EXPECT_EQ(events_of(ds), 4);
-  r = test::run_tmf("data import --format recbole --input " + in + " --out " + ds + " --quiet");
+  r = cli_import(in, ds);
   EXPECT_EQ(r.rc, 1) << r.out;
   EXPECT_NE(r.out.find("already holds an import of this content"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("--append"), std::string::npos) << r.out;
   EXPECT_EQ(events_of(ds), 4);
   // The same content under another name is the same import.
   dir.write("copy.inter", kInter);
-  r = test::run_tmf("data import --format recbole --input " + dir.file("copy.inter") + " --out " + ds + " --quiet");
+  r = cli_import(dir.file("copy.inter"), ds);
   EXPECT_EQ(r.rc, 1) << r.out;
-  r = test::run_tmf("data import --format recbole --input " + in + " --out " + ds + " --append --quiet");
+  r = cli_import(in, ds, " --append");
   ASSERT_EQ(r.rc, 0) << r.out;
   EXPECT_EQ(events_of(ds), 8);
   EXPECT_TRUE(leftovers(dir.path()).empty());
@@ -85,7 +90,7 @@ TEST(ImportCli, KilledImportIntoANewPathLeavesNoFile) {
   dir.write("d.tmfdb.importing-999999999", "left by a killed import");
   dir.write("d.tmfdb.importing-999999999-wal", "");
   dir.write("toy.inter", kInter);
-  r = test::run_tmf("data import --format recbole --input " + dir.file("toy.inter") + " --out " + ds + " --quiet");
+  r = cli_import(dir.file("toy.inter"), ds);
   ASSERT_EQ(r.rc, 0) << r.out;
   EXPECT_EQ(events_of(ds), 4);
   EXPECT_TRUE(leftovers(dir.path()).empty());
@@ -97,7 +102,7 @@ TEST(ImportCli, NumericOptionsAreRangeCheckedNotWrapped) {
   test::TempDir dir;
   dir.write("toy.inter", kInter);
   const std::string ds = dir.file("d.tmfdb");
-  ASSERT_EQ(test::run_tmf("data import --format recbole --input " + dir.file("toy.inter") + " --out " + ds + " --quiet").rc, 0);
+  ASSERT_EQ(cli_import(dir.file("toy.inter"), ds).rc, 0);
   struct Case {
     std::string args, says;
   };
@@ -121,8 +126,7 @@ TEST(ImportCli, StatsJsonEscapesNames) {
   test::TempDir dir;
   dir.write("toy.inter", kInter);
   const std::string ds = dir.file("d.tmfdb");
-  ASSERT_EQ(test::run_tmf("data import --format recbole --input " + dir.file("toy.inter") + " --out " + ds +
-                          " --name 'say \"hi\"\\back' --quiet").rc, 0);
+  ASSERT_EQ(cli_import(dir.file("toy.inter"), ds, " --name 'say \"hi\"\\back'").rc, 0);
   auto r = test::run_tmf("data stats --json " + ds);
   ASSERT_EQ(r.rc, 0) << r.out;
   nlohmann::json j = nlohmann::json::parse(r.out);
