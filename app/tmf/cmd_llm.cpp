@@ -67,6 +67,8 @@ int run_llm(tmf::cli::Args& args) {
     TMF_CHECK(ids_arg && !prompt, "tmf llm logits takes --ids (not --prompt)");
     TMF_CHECK(out, "missing required option --out");
     auto ids = parse_ids(*ids_arg);
+    TMF_CHECK(int64_t(ids.size()) <= model->config.max_position_embeddings, "--ids holds ", ids.size(),
+              " tokens; the model has ", model->config.max_position_embeddings, " positions (max_position_embeddings)");
     auto logits = model->forward(torch::tensor(ids, torch::kLong).view({1, -1})).to(torch::kCPU, torch::kFloat32);
     tmf::st::save(*out, {{"logits", logits}});
     std::printf("wrote logits [1, %lld, %lld] to %s\n", static_cast<long long>(logits.size(1)),

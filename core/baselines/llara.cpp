@@ -202,18 +202,8 @@ void LlaraRecommender::load(const std::string& dir, Dataset& ds) {
   st->model->set_max_history(settings_.at("prompt_history").get<int64_t>());
   st->model->set_candidate_kinds(llm_pipeline_options(settings_, "llara").candidate_kinds);
   auto t = st::load_all(dir + "/llara.safetensors");
-  torch::NoGradGuard ng;
-  auto fill = [&](torch::nn::Module& m, const std::string& prefix) {
-    for (auto& p : m.named_parameters()) {
-      auto it = t.find(prefix + p.key());
-      TMF_CHECK(it != t.end(), dir, "/llara.safetensors lacks '", prefix + p.key(), "'");
-      TMF_CHECK(it->second.sizes() == p.value().sizes(), dir, "/llara.safetensors: '", prefix + p.key(), "' has shape ",
-                it->second.sizes(), ", expected ", p.value().sizes());
-      p.value().copy_(it->second);
-    }
-  };
-  fill(*llm, "llm.");
-  fill(*st->projector, "projector.");
+  st::copy_weights(st::parameter_list(llm->named_parameters()), t, dir + "/llara.safetensors", "llm.");
+  st::copy_weights(st::parameter_list(st->projector->named_parameters()), t, dir + "/llara.safetensors", "projector.");
   llm->eval();
   st->projector->eval();
   st_ = std::move(st);

@@ -78,14 +78,7 @@ void RankingRecommender::load(const std::string& dir, Dataset& ds) {
   build(ds, j.value("split", "default"), 0, "cpu");
   TMF_CHECK(mbht_vocab_to_json(vocab_.ids) == j.at("vocab"), cfg_path, ": the vocabulary differs from the dataset's");
   auto tensors = st::load_all(dir + "/model.safetensors");
-  torch::NoGradGuard ng;
-  for (auto& p : net_->named_parameters()) {
-    auto it = tensors.find(p.key());
-    TMF_CHECK(it != tensors.end(), dir, "/model.safetensors lacks tensor '", p.key(), "'");
-    TMF_CHECK(it->second.sizes() == p.value().sizes(), dir, "/model.safetensors: '", p.key(), "' has shape ",
-              it->second.sizes(), ", the model expects ", p.value().sizes());
-    p.value().copy_(it->second);
-  }
+  st::copy_weights(st::parameter_list(net_->named_parameters()), tensors, dir + "/model.safetensors");
   training_ = j.value("training", nlohmann::json());
   net_->eval();
 }

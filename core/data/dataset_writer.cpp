@@ -3,6 +3,7 @@
 #include "data/image.h"
 #include "data/sqlite.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace tmf {
 
@@ -37,6 +38,11 @@ DatasetWriter::~DatasetWriter() {
 int64_t DatasetWriter::item(const ItemInput& in, bool update) {
   TMF_CHECK(!in.external_id.empty(), "an item needs an id");
   auto it = item_ids_.find(in.external_id);
+  if (it == item_ids_.end() || update) {  // what gets stored is text (importers refuse such rows first)
+    check_text(in.external_id, "item id");
+    for (const std::string* f : {&in.name, &in.brand, &in.categories, &in.description})
+      check_text(*f, "text of item '" + in.external_id + "'");
+  }
   if (it != item_ids_.end()) {
     if (update) {
       upd_item_->bind(1, it->second).bind(2, in.name).bind(3, in.brand).bind(4, in.categories)
@@ -79,6 +85,7 @@ int64_t DatasetWriter::user(const std::string& external_id, const std::string& a
   TMF_CHECK(!external_id.empty(), "a user needs an id");
   auto it = user_ids_.find(external_id);
   if (it != user_ids_.end()) return it->second;
+  check_text(external_id, "user id");
   ins_user_->bind(1, external_id).bind(2, attrs.empty() ? std::string("{}") : attrs);
   ins_user_->run();
   int64_t id = ds_.db().last_insert_id();

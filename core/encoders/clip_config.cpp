@@ -57,6 +57,21 @@ void check_act(const std::string& act, const std::string& ctx) {
 }
 }  // namespace
 
+int64_t clip_parameter_count(const ClipConfig& c) {
+  auto layer = [](int64_t h, int64_t i) {  // attention (4 linears with bias), 2 layer norms, MLP
+    return 4 * (h * h + h) + 4 * h + (h * i + i) + (i * h + h);
+  };
+  const ClipTextConfig& t = c.text;
+  const ClipVisionConfig& v = c.vision;
+  const int64_t patches = (v.image_size / v.patch_size) * (v.image_size / v.patch_size);
+  const int64_t text = (t.vocab_size + t.max_position_embeddings) * t.hidden_size +
+                       t.num_hidden_layers * layer(t.hidden_size, t.intermediate_size) + 2 * t.hidden_size;
+  const int64_t vision = v.hidden_size + v.num_channels * v.patch_size * v.patch_size * v.hidden_size +
+                         (patches + 1) * v.hidden_size + 4 * v.hidden_size +
+                         v.num_hidden_layers * layer(v.hidden_size, v.intermediate_size);
+  return text + vision + (t.hidden_size + v.hidden_size) * c.projection_dim + 1;
+}
+
 void validate(const ClipConfig& c, const std::string& ctx) {
   const auto& t = c.text;
   const auto& v = c.vision;

@@ -54,6 +54,9 @@ ClipConfig read_clip_config(const std::string& path);
 ClipConfig parse_clip_config(const std::string& json_text, const std::string& context);
 std::string clip_config_to_json(const ClipConfig& c);  // HF layout, readable by transformers
 void validate(const ClipConfig& c, const std::string& context);
+// Parameters of a CLIPModel of this config (both towers, projections, logit scale): checked against
+// the weight file before the model is allocated.
+int64_t clip_parameter_count(const ClipConfig& c);
 
 enum class Resample { Bilinear = 2, Bicubic = 3 };  // PIL numbering, as in preprocessor_config.json
 

@@ -99,9 +99,12 @@ ClipModel make_clip(const ClipConfig& c, uint64_t seed) {
 
 ClipModel load_clip(const std::string& dir, const std::string& device) {
   ClipConfig cfg = read_clip_config(dir);
-  ClipModel model(cfg);
   st::Checkpoint ckpt(dir);
   const std::string where = "CLIP checkpoint '" + dir + "'";
+  const uint64_t need = uint64_t(clip_parameter_count(cfg)), have = ckpt.total_elements();
+  TMF_CHECK(need <= have, where, ": config.json describes ", need, " parameters but the weight files hold only ", have,
+            " values; the config does not belong to these weights");
+  ClipModel model(cfg);
   std::set<std::string> used;
   {
     torch::NoGradGuard no_grad;
@@ -111,7 +114,7 @@ ClipModel load_clip(const std::string& dir, const std::string& device) {
       const auto& info = ckpt.info(name);
       TMF_CHECK(info.shape == p.value().sizes().vec(), where, ": tensor '", name, "' has shape ",
                 torch::IntArrayRef(info.shape), " but the config gives ", p.value().sizes());
-      p.value().copy_(st::load_tensor(ckpt, name, torch::kFloat32));
+      st::copy_weight(p.value(), st::load_tensor(ckpt, name), where, name);
       used.insert(name);
     }
   }

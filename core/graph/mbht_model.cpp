@@ -74,15 +74,7 @@ MbhtModel load_mbht(const std::string& dir, const Dataset& ds, const std::string
             " behaviors) does not match the config (", m.config.n_items, ", ", m.config.n_behaviors, ")");
   m.module = Mbht(m.config);
   auto tensors = st::load_all(w_path);
-  torch::NoGradGuard no_grad;
-  for (auto& p : m.module->named_parameters()) {
-    auto it = tensors.find(p.key());
-    TMF_CHECK(it != tensors.end(), w_path, ": missing tensor ", p.key());
-    TMF_CHECK(it->second.sizes() == p.value().sizes(), w_path, ": tensor ", p.key(), " has shape ", it->second.sizes(),
-              ", the model expects ", p.value().sizes());
-    p.value().copy_(it->second.to(torch::kFloat32));
-    tensors.erase(it);
-  }
+  st::copy_weights(st::parameter_list(m.module->named_parameters()), tensors, w_path);
   TMF_CHECK(tensors.empty(), w_path, ": unexpected tensor ", tensors.empty() ? "" : tensors.begin()->first);
   m.module->to(torch::Device(device));
   m.module->eval();

@@ -301,6 +301,13 @@ std::vector<std::pair<std::string, torch::Tensor>> LlamaImpl::base_weights() con
   return out;
 }
 
+KvCache LlamaImpl::make_cache(int64_t reserve) const {
+  TMF_CHECK(reserve <= config.max_position_embeddings, "a prompt and its continuation need ", reserve,
+            " positions; the model has ", config.max_position_embeddings,
+            " (max_position_embeddings): shorten the prompt or ask for fewer new tokens");
+  return KvCache(config.num_hidden_layers, reserve);
+}
+
 torch::Device LlamaImpl::device() const { return model->embed_tokens->weight.device(); }
 torch::Dtype LlamaImpl::dtype() const { return model->embed_tokens->weight.scalar_type(); }
 
@@ -327,6 +334,11 @@ Llama load_llama(const std::string& dir, const LlamaLoadOptions& opts) {
   TMF_CHECK(!weights_path.empty(), "model directory '", dir,
             "' has neither model.safetensors nor model.safetensors.index.json");
   st::Checkpoint ckpt(weights_path);
+  // Before allocating: a config larger than its weight file would otherwise try to allocate it.
+  const uint64_t need = uint64_t(cfg.parameter_count()), have = ckpt.total_elements();
+  TMF_CHECK(need <= have, weights_path, ": config.json describes ", need, " parameters (vocab ", cfg.vocab_size,
+            ", hidden ", cfg.hidden_size, ", ", cfg.num_hidden_layers, " layers) but the weight files hold only ", have,
+            " values; the config does not belong to these weights");
   Llama m(cfg, torch::TensorOptions().dtype(dtype).device(device));
   torch::NoGradGuard ng;
   std::set<std::string> expected;
@@ -337,7 +349,7 @@ Llama load_llama(const std::string& dir, const LlamaLoadOptions& opts) {
     const auto& info = ckpt.info(name);
     TMF_CHECK(c10::IntArrayRef(info.shape) == param.sizes(), weights_path, ": tensor '", name, "' has shape ",
               c10::IntArrayRef(info.shape), ", the config implies ", param.sizes());
-    param.copy_(st::load_tensor(ckpt, name, dtype, device));
+    st::copy_weight(param, st::load_tensor(ckpt, name), weights_path, name);
   }
   for (const auto& name : ckpt.names()) {
     if (expected.count(name)) continue;

@@ -128,7 +128,9 @@ struct LlamaImpl : torch::nn::Module {
   std::vector<std::pair<std::string, torch::Tensor>> base_weights() const;
   torch::Device device() const;
   torch::Dtype dtype() const;
-  KvCache make_cache(int64_t reserve = 0) const { return KvCache(config.num_hidden_layers, reserve); }
+  // A KV cache for `reserve` positions (a prompt and its continuation). More positions than the
+  // model's max_position_embeddings are refused here, before anything is allocated.
+  KvCache make_cache(int64_t reserve = 0) const;
 
   LlamaConfig config;
   LlamaModel model{nullptr};

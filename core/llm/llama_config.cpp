@@ -1,10 +1,13 @@
 // HF config.json <-> LlamaConfig. See llama_config.h for what is supported.
 #include "llm/llama_config.h"
 
+#include <algorithm>
 #include <filesystem>
 
+#include "llm/safetensors.h"
 #include "util/error.h"
 #include "util/json_file.h"
+#include "util/sha256.h"
 #include "util/strings.h"
 
 namespace tmf {
@@ -88,6 +91,17 @@ void LlamaConfig::validate(const std::string& ctx) const {
     TMF_CHECK(bos_token_id < vocab_size, ctx, ": bos_token_id ", bos_token_id, " >= vocab_size ", vocab_size);
   for (int64_t e : eos_token_ids)
     TMF_CHECK(e >= 0 && e < vocab_size, ctx, ": eos_token_id ", e, " outside [0, ", vocab_size, ")");
+}
+
+int64_t LlamaConfig::parameter_count() const {
+  const int64_t H = hidden_size, q = num_attention_heads * head_dim, kv = num_key_value_heads * head_dim;
+  const int64_t layer = H * q + 2 * H * kv + q * H  // q, k, v, o projections
+                        + 3 * H * intermediate_size    // gate, up, down
+                        + 2 * H;                        // the two RMS norms
+  int64_t n = vocab_size * H + num_hidden_layers * layer + H;
+  if (!tie_word_embeddings) n += vocab_size * H;
+  if (copy_head_dim > 0) n += 3 * H * copy_head_dim + 2 * H + 1 + std::max<int64_t>(copy_match_depth, 1);
+  return n;
 }
 
 LlamaConfig parse_llama_config(const nlohmann::json& j, const std::string& ctx) {
@@ -206,6 +220,28 @@ nlohmann::json llama_config_to_json(const LlamaConfig& c) {
   j["torch_dtype"] = c.torch_dtype;
   j["use_cache"] = true;
   return j;
+}
+
+std::string backbone_fingerprint(const std::string& dir) {
+  namespace fs = std::filesystem;
+  Sha256 h;
+  h.update(llama_config_to_json(load_llama_config(dir)).dump());
+  std::string weights;
+  for (const char* f : {"model.safetensors.index.json", "model.safetensors"})
+    if (fs::exists(fs::path(dir) / f)) {
+      weights = (fs::path(dir) / f).string();
+      break;
+    }
+  TMF_CHECK(!weights.empty(), "model directory '", dir, "' has neither model.safetensors nor model.safetensors.index.json");
+  st::Checkpoint ckpt(weights);
+  for (const auto& name : ckpt.names()) {  // sorted
+    const auto& t = ckpt.info(name);
+    std::string line = name + " " + st::dtype_name(t.dtype);
+    for (int64_t d : t.shape) line += " " + std::to_string(d);
+    line += " " + std::to_string(t.end - t.begin) + "\n";
+    h.update(line);
+  }
+  return h.hex();
 }
 
 void save_llama_config(const LlamaConfig& c, const std::string& path) {

@@ -46,6 +46,10 @@ struct LlamaConfig {
 
   // Throws tmf::Error naming `context` (the file) and the values when inconsistent.
   void validate(const std::string& context = "config") const;
+  // Parameters a model of this config holds (embeddings, layers, norm, lm_head unless tied, copy
+  // head): checked against the weight file before anything is allocated, so that a config that
+  // is plausible on its own but not the file's (hidden 65536 x 1024 layers) fails at once.
+  int64_t parameter_count() const;
 };
 
 // Parses an HF config.json object; `context` names the source in error messages.
@@ -53,6 +57,11 @@ LlamaConfig parse_llama_config(const nlohmann::json& j, const std::string& conte
 // Reads `path` (a config.json file or a directory holding one).
 LlamaConfig load_llama_config(const std::string& path);
 nlohmann::json llama_config_to_json(const LlamaConfig& c);
+// Identity of the backbone in folder `dir`, for a package that refers to a backbone outside itself:
+// sha256 over its parsed config and every weight tensor's name, dtype, shape and byte size. The
+// weight values are not read (a 7B backbone is 14 GB): this tells another model apart, not a
+// weight edited in place.
+std::string backbone_fingerprint(const std::string& dir);
 void save_llama_config(const LlamaConfig& c, const std::string& path);  // file path, atomic
 
 }  // namespace tmf

@@ -220,17 +220,66 @@ LoraConfig load_lora(LlamaImpl& model, const std::string& dir) {
            !(j[k].is_object() && j[k].empty()) && !(j[k].is_array() && j[k].empty());
   };
   LoraConfig cfg;
+  std::set<std::string> wanted_modules;  // empty: as the weights say
+  std::set<int64_t> wanted_layers;       // empty: every layer
   try {
     TMF_CHECK(j.value("peft_type", std::string("LORA")) == "LORA", cfg_path, ": peft_type '",
               j.value("peft_type", std::string()), "' is not LORA");
-    TMF_CHECK(j.contains("r") && j["r"].is_number_integer(), cfg_path, ": required field 'r' is missing");
+    TMF_CHECK(j.contains("r") && j["r"].is_number_integer(), cfg_path, ": required field 'r' is missing or not an integer",
+              j.contains("r") ? " (" + j["r"].dump() + ")" : std::string());
     cfg.r = j["r"];
-    cfg.alpha = j.contains("lora_alpha") && j["lora_alpha"].is_number() ? j["lora_alpha"].get<double>() : 8.0;
-    cfg.dropout = j.contains("lora_dropout") && j["lora_dropout"].is_number() ? j["lora_dropout"].get<double>() : 0.0;
-    cfg.use_rslora = j.contains("use_rslora") && j["use_rslora"].is_boolean() && j["use_rslora"].get<bool>();
+    TMF_CHECK(cfg.r > 0 && cfg.r <= 65536, cfg_path, ": r must be in [1, 65536], got ", cfg.r);
+    auto number = [&](const char* k, double def) {
+      if (!j.contains(k) || j[k].is_null()) return def;
+      TMF_CHECK(j[k].is_number(), cfg_path, ": '", k, "' must be a number, got ", j[k].dump());
+      return j[k].get<double>();
+    };
+    cfg.alpha = number("lora_alpha", 8.0);
+    TMF_CHECK(std::isfinite(cfg.alpha), cfg_path, ": lora_alpha must be finite, got ", cfg.alpha);
+    cfg.dropout = number("lora_dropout", 0.0);
+    TMF_CHECK(cfg.dropout >= 0 && cfg.dropout < 1, cfg_path, ": lora_dropout must be in [0, 1), got ", cfg.dropout);
+    if (j.contains("use_rslora") && !j["use_rslora"].is_null()) {
+      TMF_CHECK(j["use_rslora"].is_boolean(), cfg_path, ": 'use_rslora' must be true/false, got ", j["use_rslora"].dump());
+      cfg.use_rslora = j["use_rslora"].get<bool>();
+    }
     for (const char* k : {"use_dora", "fan_in_fan_out", "rank_pattern", "alpha_pattern", "modules_to_save",
-                          "lora_bias", "trainable_token_indices", "layer_replication"})
+                          "lora_bias", "trainable_token_indices", "layer_replication", "exclude_modules",
+                          "target_parameters"})
       TMF_CHECK(!is_set(k), cfg_path, ": '", k, "' = ", j[k].dump(), " is not supported");
+    // target_modules: PEFT's list of module names, or "all-linear"; a regular expression is refused.
+    if (j.contains("target_modules") && !j["target_modules"].is_null()) {
+      const auto& t = j["target_modules"];
+      if (t.is_string()) {
+        TMF_CHECK(t.get<std::string>() == "all-linear", cfg_path, ": target_modules '", t.get<std::string>(),
+                  "' is a regular expression, which is not supported; list the module names (q_proj, v_proj, ...)");
+        wanted_modules.insert(kTargets.begin(), kTargets.end());
+      } else {
+        TMF_CHECK(t.is_array() && !t.empty(), cfg_path, ": target_modules must be a list of module names, got ", t.dump());
+        for (const auto& name : t) {
+          TMF_CHECK(name.is_string() && kTargets.count(name.get<std::string>()), cfg_path, ": target_modules entry ",
+                    name.dump(), " is not one of q_proj k_proj v_proj o_proj gate_proj up_proj down_proj");
+          wanted_modules.insert(name.get<std::string>());
+        }
+      }
+    }
+    // layers_to_transform: one layer index or a list of them (PEFT); every other layer has no adapter.
+    if (j.contains("layers_to_transform") && !j["layers_to_transform"].is_null()) {
+      const auto& l = j["layers_to_transform"];
+      const int64_t L = model.config.num_hidden_layers;
+      std::vector<nlohmann::json> items = l.is_array() ? l.get<std::vector<nlohmann::json>>() : std::vector<nlohmann::json>{l};
+      TMF_CHECK(!items.empty(), cfg_path, ": layers_to_transform is an empty list");
+      for (const auto& x : items) {
+        TMF_CHECK(x.is_number_integer() && x.get<int64_t>() >= 0 && x.get<int64_t>() < L, cfg_path,
+                  ": layers_to_transform entry ", x.dump(), " is not a layer index of this model [0, ", L, ")");
+        wanted_layers.insert(x.get<int64_t>());
+      }
+    }
+    if (is_set("layers_pattern")) {
+      const auto& lp = j["layers_pattern"];
+      const bool is_layers = (lp.is_string() && lp.get<std::string>() == "layers") ||
+                             (lp.is_array() && lp.size() == 1 && lp[0] == "layers");
+      TMF_CHECK(is_layers, cfg_path, ": layers_pattern ", lp.dump(), " is not supported (Llama's layers are 'layers')");
+    }
     TMF_CHECK(j.value("bias", std::string("none")) == "none", cfg_path, ": bias '", j.value("bias", std::string()),
               "' is not supported (only none)");
   } catch (const nlohmann::json::exception& e) {
@@ -251,11 +300,33 @@ LoraConfig load_lora(LlamaImpl& model, const std::string& dir) {
     (is_a ? found[path].first : found[path].second) = key;
   }
   TMF_CHECK(!found.empty(), w_path, ": no LoRA tensors");
+  // The weights must be exactly the modules the config names: PEFT would attach an adapter to every
+  // one of them and to nothing else.
+  auto layer_of = [](const std::string& path) -> int64_t {
+    const std::string key = "layers.";
+    auto at = path.find(key);
+    return at == std::string::npos ? -1 : std::stoll(path.substr(at + key.size()));
+  };
+  for (const auto& [path, keys] : found) {
+    TMF_CHECK(wanted_modules.empty() || wanted_modules.count(leaf_name(path)), w_path, ": holds an adapter for ", path,
+              ", which target_modules in adapter_config.json leaves out");
+    TMF_CHECK(wanted_layers.empty() || wanted_layers.count(layer_of(path)), w_path, ": holds an adapter for ", path,
+              ", which layers_to_transform in adapter_config.json leaves out");
+  }
+  if (!wanted_modules.empty())
+    for (const auto& [path, lin] : linears) {
+      if (path == "lm_head" || !wanted_modules.count(leaf_name(path))) continue;
+      if (!wanted_layers.empty() && !wanted_layers.count(layer_of(path))) continue;
+      TMF_CHECK(found.count(path), cfg_path, ": target_modules", wanted_layers.empty() ? "" : " and layers_to_transform",
+                " include ", path, ", but ", w_path, " has no lora_A/lora_B for it");
+    }
   for (auto& [path, keys] : found) {
     TMF_CHECK(!keys.first.empty() && !keys.second.empty(), w_path, ": module ", path, " has only one of lora_A/lora_B");
     auto lin = by_path.at(path);
-    auto a = st::load_tensor(ckpt, keys.first, torch::kFloat32);
-    auto b = st::load_tensor(ckpt, keys.second, torch::kFloat32);
+    auto a = st::load_tensor(ckpt, keys.first);
+    auto b = st::load_tensor(ckpt, keys.second);
+    st::check_weight_values(a, w_path, keys.first);
+    st::check_weight_values(b, w_path, keys.second);
     TMF_CHECK(a.dim() == 2 && a.size(0) == cfg.r && a.size(1) == lin->in_features, w_path, ": ", keys.first,
               " has shape ", a.sizes(), ", expected [", cfg.r, ", ", lin->in_features, "]");
     TMF_CHECK(b.dim() == 2 && b.size(0) == lin->out_features && b.size(1) == cfg.r, w_path, ": ", keys.second,
@@ -267,8 +338,8 @@ LoraConfig load_lora(LlamaImpl& model, const std::string& dir) {
   for (auto& [path, keys] : found) {
     auto lin = by_path.at(path);
     lin->add_adapter(cfg.r, cfg.alpha, cfg.dropout, cfg.use_rslora);
-    lin->lora_A->weight.copy_(st::load_tensor(ckpt, keys.first, torch::kFloat32));
-    lin->lora_B->weight.copy_(st::load_tensor(ckpt, keys.second, torch::kFloat32));
+    st::copy_weight(lin->lora_A->weight, st::load_tensor(ckpt, keys.first), w_path, keys.first);
+    st::copy_weight(lin->lora_B->weight, st::load_tensor(ckpt, keys.second), w_path, keys.second);
     targets.insert(leaf_name(path));
   }
   cfg.target_modules.assign(targets.begin(), targets.end());

@@ -258,6 +258,13 @@ std::vector<std::string> Checkpoint::names() const {
 
 bool Checkpoint::has(const std::string& name) const { return where_.count(name) != 0; }
 
+uint64_t Checkpoint::total_elements() const {
+  uint64_t n = 0;
+  for (const auto& f : files_)
+    for (const auto& t : f->tensors()) n += t.numel();
+  return n;
+}
+
 const File& Checkpoint::file_of(const std::string& name) const {
   auto it = where_.find(name);
   if (it == where_.end()) {

@@ -62,6 +62,9 @@ class Checkpoint {
   explicit Checkpoint(const std::string& path);
   std::vector<std::string> names() const;
   bool has(const std::string& name) const;
+  // Values stored over all tensors (sum of their element counts): what a config's parameter count
+  // is checked against before a model is allocated.
+  uint64_t total_elements() const;
   const TensorInfo& info(const std::string& name) const;  // throws when absent
   const uint8_t* data(const std::string& name) const;
   const File& file_of(const std::string& name) const;

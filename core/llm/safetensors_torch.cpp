@@ -61,6 +61,48 @@ std::map<std::string, torch::Tensor> load_all(const std::string& path) {
   return out;
 }
 
+namespace {
+void check_float(const torch::Tensor& stored, const std::string& where, const std::string& name) {
+  TMF_CHECK(c10::isFloatingType(stored.scalar_type()), where, ": tensor '", name, "' is stored as ",
+            c10::toString(stored.scalar_type()), "; a weight must be floating-point (F32, F16, BF16 or F64)");
+}
+void check_finite(const torch::Tensor& t, const std::string& where, const std::string& name) {
+  TMF_CHECK(t.numel() == 0 || torch::isfinite(t).all().item<bool>(), where, ": tensor '", name,
+            "' holds NaN or infinite values");
+}
+}  // namespace
+
+void check_weight_values(const torch::Tensor& stored, const std::string& where, const std::string& name) {
+  check_float(stored, where, name);
+  check_finite(stored, where, name);
+}
+
+void copy_weight(const torch::Tensor& param, const torch::Tensor& stored, const std::string& where,
+                 const std::string& name) {
+  TMF_CHECK(stored.sizes() == param.sizes(), where, ": tensor '", name, "' has shape ", stored.sizes(),
+            ", the model expects ", param.sizes());
+  check_float(stored, where, name);
+  torch::NoGradGuard ng;
+  param.copy_(stored);
+  check_finite(param, where, name);  // on the parameter's device: fast on a GPU
+}
+
+void copy_weights(const std::vector<std::pair<std::string, torch::Tensor>>& params,
+                  std::map<std::string, torch::Tensor>& stored, const std::string& where, const std::string& prefix) {
+  for (const auto& [key, param] : params) {
+    auto it = stored.find(prefix + key);
+    TMF_CHECK(it != stored.end(), where, ": tensor '", prefix + key, "' is missing");
+    copy_weight(param, it->second, where, prefix + key);
+    stored.erase(it);
+  }
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> parameter_list(const torch::OrderedDict<std::string, torch::Tensor>& d) {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (const auto& item : d) out.emplace_back(item.key(), item.value());
+  return out;
+}
+
 void save(const std::string& path, const std::map<std::string, torch::Tensor>& tensors,
           const std::map<std::string, std::string>& metadata) {
   std::vector<torch::Tensor> keep;  // CPU contiguous copies, alive until written

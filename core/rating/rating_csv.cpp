@@ -133,6 +133,10 @@ RatingImportReport import_ratings_csv(Dataset& ds, const std::string& study_name
       rep.rejected.push_back(where + "empty rater");
       continue;
     }
+    if (auto bad = text_problem(rater + user + item); !bad.empty()) {
+      rep.rejected.push_back(where + "the rater, user or item holds " + bad);
+      continue;
+    }
     auto seq = seq_of_user.find(user);
     if (seq == seq_of_user.end()) {
       rep.rejected.push_back(where + "user '" + user + "' is not in the study's sample");

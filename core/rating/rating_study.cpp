@@ -153,6 +153,7 @@ std::vector<Event> events_of(const Dataset& ds, const std::vector<int64_t>& ids)
 int64_t add_rater(Dataset& ds, int64_t study_id, const std::string& name) {
   const std::string n(trim(name));
   TMF_CHECK(!n.empty(), "a rater needs a name or code");
+  check_text(n, "rater name");
   ds.db().prepare("INSERT INTO rating_raters(study_id, name) VALUES(?, ?) ON CONFLICT(study_id, name) DO NOTHING")
       .bind_all(study_id, n)
       .run();

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -77,6 +78,34 @@ class NewItemScope {
   NameBook saved_names_;
   bool active_ = false;
 };
+
+// Limits of a request, derived from the backbone's positions and checked before anything is
+// embedded or allocated: every history step puts at least one token into the prompt, every
+// candidate its whole name, and the answer needs room after the prompt. (Unchecked, a 10,000-step
+// request or a 100,000-character name asked for gigabytes before failing.)
+void check_fits_positions(TmfModel& model, const InferenceRequest& rq, int64_t steps_used) {
+  const int64_t P = model.llm()->config.max_position_embeddings;
+  TMF_CHECK(rq.max_new_tokens >= 1 && rq.max_new_tokens <= P, "max_new_tokens ", rq.max_new_tokens,
+            " is outside [1, ", P, "] (the backbone's positions)");
+  TMF_CHECK(int64_t(rq.candidates.size()) < P, "the request has ", rq.candidates.size(),
+            " candidates; a prompt of this backbone holds ", P, " tokens, so fewer than ", P, " candidates fit");
+  std::map<int64_t, std::string> new_names;
+  for (const auto& n : rq.new_items) new_names[n.id] = n.name;
+  int64_t longest = 0, listed = steps_used;  // prompt tokens at least: one per step, each candidate's name
+  for (int64_t c : rq.candidates) {
+    auto it = new_names.find(c);
+    const std::string text = it != new_names.end() ? it->second : model.answer_text(c);
+    const int64_t n = int64_t(model.tokenizer().encode(text).size());
+    TMF_CHECK(n < P, "candidate ", c, "'s name is ", n, " tokens (", text.size(), " characters); the backbone has ",
+              P, " positions");
+    longest = std::max(longest, n);
+    listed += n;
+  }
+  TMF_CHECK(listed + longest + 1 <= P, "the request needs at least ", listed + longest + 1, " positions (",
+            steps_used, " history steps, ", rq.candidates.size(), " candidate names of ", listed - steps_used,
+            " tokens, an answer of up to ", longest + 1, "); the backbone has ", P,
+            ": use fewer history steps or candidates");
+}
 
 }  // namespace
 
@@ -170,6 +199,7 @@ InferenceResult InferenceSession::run(const InferenceRequest& rq, const Progress
   r.level = level_name(model.level());
   if (model.max_history() > 0 && int64_t(rq.history_items.size()) > model.max_history())
     r.history_offset = int64_t(rq.history_items.size()) - model.max_history();
+  check_fits_positions(model, rq, int64_t(rq.history_items.size()) - r.history_offset);
   r.device = impl_->summary.device;
   torch::NoGradGuard ng;
   model.llm()->eval();
@@ -195,6 +225,15 @@ InferenceResult InferenceSession::run(const InferenceRequest& rq, const Progress
   r.prompt = batch.prompts[0];
   r.prompt_text = r.prompt.render();
   r.prompt_tokens = batch.embeds.size(1);
+  {
+    int64_t longest = 0;
+    for (int64_t c : rq.candidates)
+      longest = std::max<int64_t>(longest, int64_t(model.tokenizer().encode(model.answer_text(c)).size()));
+    const int64_t P = model.llm()->config.max_position_embeddings;
+    TMF_CHECK(r.prompt_tokens + longest + 1 <= P, "the prompt has ", r.prompt_tokens,
+              " tokens and the longest candidate answer ", longest, "; the backbone has ", P,
+              " positions: use fewer history steps or candidates");
+  }
   if (batch.fusion.amsa.defined()) r.attention.push_back(to_map("amsa", batch.fusion.amsa));
   if (batch.fusion.cma_ext.defined()) r.attention.push_back(to_map("cma_ext", batch.fusion.cma_ext));
   if (batch.fusion.cma_img.defined()) r.attention.push_back(to_map("cma_img", batch.fusion.cma_img));

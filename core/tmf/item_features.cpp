@@ -39,6 +39,7 @@ ItemFeatures ItemFeatures::load(const std::string& path) {
   ItemFeatures f;
   for (const char* k : {"image", "text", "graph", "behavior", "item_ids", "behavior_ids"})
     TMF_CHECK(t.count(k), "item features '", path, "' lack tensor '", k, "'");
+  for (const char* k : {"image", "text", "graph", "behavior"}) st::check_weight_values(t[k], "item features '" + path + "'", k);
   f.image = t["image"].to(torch::kFloat32);
   f.text = t["text"].to(torch::kFloat32);
   f.graph = t["graph"].to(torch::kFloat32);

@@ -81,7 +81,11 @@ torch::Tensor TmfModel::loss(const TmfBatch& batch) {
 
 std::vector<std::string> TmfModel::generate(const TmfBatch& batch, int64_t max_new_tokens) {
   GenerateOptions o;
-  o.max_new_tokens = max_new_tokens;
+  // An answer is a name: it gets the positions the prompt leaves, up to max_new_tokens.
+  const int64_t room = llm_->config.max_position_embeddings - batch.embeds.size(1);
+  TMF_CHECK(room >= 1, "the prompt has ", batch.embeds.size(1), " tokens; the backbone has ",
+            llm_->config.max_position_embeddings, " positions (max_position_embeddings), which leaves none for the answer");
+  o.max_new_tokens = std::min(max_new_tokens, room);
   o.banned_ids = banned_ids();
   o.copy = batch.copy;
   torch::NoGradGuard ng;

@@ -45,6 +45,8 @@ void save_package(TmfModel& model, const std::string& dir, const PackageInfo& in
     m["dataset"] = {{"name", info.dataset_name}, {"content_hash", info.dataset_hash}};
     m["backbone"] = info.backbone_reference.empty() ? nlohmann::json("backbone")
                                                     : nlohmann::json(info.backbone_reference);
+    if (!info.backbone_reference.empty())
+      m["backbone_fingerprint"] = backbone_fingerprint(info.backbone_reference);
     m["settings"] = info.settings;
     m["created"] = now_iso8601();
     if (info.backbone_reference.empty()) {
@@ -77,7 +79,7 @@ LoadedPackage load_package(const std::string& dir, const NameBook& names, const 
   TMF_CHECK(fs::is_regular_file(manifest_path), "'", dir, "' is not a TMF model package (no tmf.json)");
   nlohmann::json m = parse_json(read_file(manifest_path), "model package '" + dir + "': tmf.json");
   // Every field is read here, so that a wrong type names the file and the field.
-  std::string format, backbone, level, tokenizer_sha;
+  std::string format, backbone, level, tokenizer_sha, backbone_print;
   int64_t version = 0, fusion_heads = 1, max_history = 0;
   bool lora = false, candidate_kinds = false, fusion_residual = false, in_context = false, unit_inputs = false,
        token_first = false;
@@ -98,6 +100,7 @@ LoadedPackage load_package(const std::string& dir, const NameBook& names, const 
     info.dataset_hash = m.at("dataset").at("content_hash").get<std::string>();
     info.settings = get("settings", nlohmann::json::object());
     backbone = get("backbone", std::string("backbone"));
+    backbone_print = get("backbone_fingerprint", std::string());
     level = get("level", std::string("cma"));
     tokenizer_sha = get("tokenizer_sha256", std::string());
     fusion_heads = get("fusion_heads", int64_t(1));
@@ -115,6 +118,17 @@ LoadedPackage load_package(const std::string& dir, const NameBook& names, const 
     const std::string hash = dataset->content_hash();
     TMF_CHECK(hash == info.dataset_hash, "model package '", dir, "' was built for dataset '", info.dataset_name, "' (content ",
               info.dataset_hash.substr(0, 12), "), not for '", dataset->name(), "' (content ", hash.substr(0, 12), ")");
+  }
+  // The backbone is the package's own folder, or a pretrained one it was tuned on (LoRA), named by
+  // absolute path and recorded by fingerprint: a hand-edited path cannot swap in another model.
+  if (backbone != "backbone") {
+    TMF_CHECK(fs::path(backbone).is_absolute(), "model package '", dir, "': tmf.json names backbone '", backbone,
+              "'; it must be \"backbone\" (the folder inside the package) or the absolute path of a pretrained backbone");
+    TMF_CHECK(!backbone_print.empty(), "model package '", dir, "' refers to the backbone '", backbone,
+              "' outside itself but records no backbone_fingerprint to check it by; retrain the package");
+    const std::string found = backbone_fingerprint(backbone);
+    TMF_CHECK(found == backbone_print, "model package '", dir, "' was tuned on another backbone than the one now at '",
+              backbone, "' (fingerprint ", found.substr(0, 12), ", the package records ", backbone_print.substr(0, 12), ")");
   }
   const std::string backbone_dir = backbone == "backbone" ? dir + "/backbone" : backbone;
   LlamaLoadOptions lo;
@@ -135,18 +149,10 @@ LoadedPackage load_package(const std::string& dir, const NameBook& names, const 
   model.set_candidates_in_context(in_context);
   model.set_fusion_unit_inputs(unit_inputs);
   model.set_item_token_first(token_first);
-  // Heads: every parameter must be in the file with its shape.
+  // Heads: every parameter must be in the file with its shape, as a finite floating-point tensor.
   auto saved = st::load_all(dir + "/heads.safetensors");
-  {
-    torch::NoGradGuard ng;
-    for (auto& p : model.heads()->named_parameters()) {
-      auto it = saved.find(p.key());
-      TMF_CHECK(it != saved.end(), "model package '", dir, "' is corrupt: heads.safetensors lacks '", p.key(), "'");
-      TMF_CHECK(it->second.sizes() == p.value().sizes(), "model package '", dir, "': '", p.key(), "' has shape ",
-                it->second.sizes(), ", the model expects ", p.value().sizes());
-      p.value().copy_(it->second);
-    }
-  }
+  st::copy_weights(st::parameter_list(model.heads()->named_parameters()), saved,
+                   "model package '" + dir + "': heads.safetensors");
   model.llm()->eval();
   model.heads()->eval();
   return LoadedPackage{std::move(model), std::move(info), std::move(m)};

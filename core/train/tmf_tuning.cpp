@@ -88,15 +88,9 @@ int64_t load_checkpoint(const std::string& path, const std::vector<torch::Tensor
   auto saved = get("progress.options");
   TMF_CHECK(saved.sizes() == options_tensor(o).sizes() && saved.equal(options_tensor(o)), "tuning checkpoint '", path,
             "' belongs to a run with other settings (steps, seed, batch, lr, ...: ", saved, "); delete it to start afresh");
-  {
-    torch::NoGradGuard ng;
-    for (size_t i = 0; i < params.size(); ++i) {
-      auto v = get("param." + std::to_string(i));
-      TMF_CHECK(v.sizes() == params[i].sizes(), "tuning checkpoint '", path, "': parameter ", i, " has shape ", v.sizes(),
-                ", the model's has ", params[i].sizes());
-      params[i].copy_(v);
-    }
-  }
+  for (size_t i = 0; i < params.size(); ++i)
+    st::copy_weight(params[i], get("param." + std::to_string(i)), "tuning checkpoint '" + path + "'",
+                    "param." + std::to_string(i));
   opt.load_state(t);
   auto losses = get("progress.losses").contiguous();
   auto tasks = get("progress.tasks").contiguous();

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -149,6 +150,50 @@ void write_file_atomic(const std::string& path, std::string_view data) {
     ::unlink(tmp.c_str());
     fail("cannot rename '", tmp, "' to '", path, "': ", std::strerror(e));
   }
+}
+
+std::string text_problem(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  for (size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    if (c == 0) return "a NUL byte at byte " + std::to_string(i + 1);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // Lengths and first continuation ranges of RFC 3629 (no overlongs, no surrogates, <= U+10FFFF).
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) len = 3, lo = 0xA0;
+    else if (c >= 0xE1 && c <= 0xEC) len = 3;
+    else if (c == 0xED) len = 3, hi = 0x9F;
+    else if (c >= 0xEE && c <= 0xEF) len = 3;
+    else if (c == 0xF0) len = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) len = 4, hi = 0x8F;
+    bool ok = len > 0 && i + len <= n && p[i + 1] >= lo && p[i + 1] <= hi;
+    for (size_t k = 2; ok && k < len; ++k) ok = p[i + k] >= 0x80 && p[i + k] <= 0xBF;
+    if (!ok) return "invalid UTF-8 at byte " + std::to_string(i + 1);
+    i += len;
+  }
+  return "";
+}
+
+void check_text(std::string_view s, const std::string& what) {
+  const std::string problem = text_problem(s);
+  if (problem.empty()) return;
+  std::string shown;
+  for (unsigned char c : s.substr(0, 40)) {
+    if (c >= 0x20 && c < 0x7F) shown += char(c);
+    else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      shown += buf;
+    }
+  }
+  fail(what, " '", shown, s.size() > 40 ? "..." : "", "' holds ", problem, " (text must be UTF-8 without NUL bytes)");
 }
 
 }  // namespace tmf

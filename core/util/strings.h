@@ -13,6 +13,11 @@ std::string lower(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 bool starts_with(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
+// Text that ids, names and rater codes may hold: valid UTF-8 without NUL bytes. Returns "" when `s`
+// is such text, else what is wrong and where ("a NUL byte at byte 4", "invalid UTF-8 at byte 7").
+std::string text_problem(std::string_view s);
+// Throws tmf::Error "<what> '<s, escaped>': <problem>" when text_problem(s) is not empty.
+void check_text(std::string_view s, const std::string& what);
 // Strict numeric parsing: the whole (trimmed) field must be a number; returns false otherwise.
 bool parse_int64(std::string_view s, long long& out);
 bool parse_double(std::string_view s, double& out);

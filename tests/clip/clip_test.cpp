@@ -184,11 +184,43 @@ TEST(Clip, LoadRejectsMismatchedCheckpoint) {
   ClipConfig cfg = tiny_config();
   ClipModel r = make_clip(cfg, 1);
   save_clip(r, dir);
-  cfg.text.hidden_size = 64;  // config no longer matches the weights
+  cfg.text.hidden_size = 16;  // config no longer matches the weights (and is smaller than them)
   write_file_atomic(dir + "/config.json", clip_config_to_json(cfg));
   std::string msg = error_of([&] { load_clip(dir); });
   EXPECT_NE(msg.find("text_model"), std::string::npos) << msg;
   EXPECT_NE(msg.find("shape"), std::string::npos) << msg;
+}
+
+TEST(Clip, ParameterCountOfConfigIsTheModels) {
+  for (const ClipConfig& cfg : {tiny_config(), read_clip_config(kClip)}) {
+    ClipModel m = make_clip(cfg, 1);
+    int64_t n = 0;
+    for (const auto& p : m->parameters()) n += p.numel();
+    EXPECT_EQ(clip_parameter_count(cfg), n);
+  }
+}
+
+// Issue 19 items 8 and 12: a config far larger than its weights is refused before allocating;
+// a NaN weight is refused naming the tensor.
+TEST(Clip, LoadRefusesOversizedConfigAndNonFiniteWeights) {
+  std::string dir = temp_dir("oversized");
+  ClipConfig cfg = tiny_config();
+  ClipModel small = make_clip(cfg, 1);
+  save_clip(small, dir);
+  ClipConfig big = cfg;
+  big.text.vocab_size = 1 << 24;
+  big.text.hidden_size = 1 << 14;
+  big.text.num_attention_heads = 1 << 7;
+  write_file_atomic(dir + "/config.json", clip_config_to_json(big));
+  std::string msg = error_of([&] { load_clip(dir); });
+  EXPECT_NE(msg.find("parameters"), std::string::npos) << msg;
+  write_file_atomic(dir + "/config.json", clip_config_to_json(cfg));
+  auto tensors = st::load_all(dir + "/model.safetensors");
+  tensors.at("vision_model.post_layernorm.weight")[1] = std::nanf("");
+  st::save(dir + "/model.safetensors", tensors);
+  msg = error_of([&] { load_clip(dir); });
+  EXPECT_NE(msg.find("vision_model.post_layernorm.weight"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("NaN"), std::string::npos) << msg;
 }
 
 TEST(Clip, TextPoolingRules) {

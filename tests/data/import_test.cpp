@@ -13,6 +13,7 @@
 #include "data/sqlite.h"
 #include "test_util.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 using namespace tmf;
 
@@ -348,4 +349,83 @@ TEST(ImportGeneric, TimesAreCheckedStrictly) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("unknown --time-format 'iso'"), std::string::npos) << e.what();
   }
+}
+
+// Issue 19 item 12: NUL bytes and invalid UTF-8 never reach the stored ids and names; each such row
+// is reported with its line, and the rows around it are kept.
+TEST(ImportGeneric, NulBytesAndInvalidUtf8AreMalformedRows) {
+  test::TempDir dir;
+  dir.write("events.csv", std::string("u,i,b\nc1,A1,view\nc1,A") + '\0' + "2,view\n" +
+                              "c\xC3(,A3,view\n"  // a lead byte without its continuation
+                              "c\xED\xA0\x80,A3,view\n"  // an encoded surrogate
+                              "c2,Caf\xC3\xA9,purchase\n");
+  GenericOptions o;
+  o.events_path = dir.file("events.csv");
+  o.event_map = parse_mapping("user=u,item=i,behavior=b", "map");
+  o.time_format = "index";
+  o.behaviors = {"view", "purchase"};
+  o.target = "purchase";
+  Dataset ds = Dataset::create(dir.file("t.tmfdb"), "t");
+  ImportReport r = import_generic(ds, o, {});
+  EXPECT_EQ(r.events_added, 2) << r.summary();
+  EXPECT_EQ(r.malformed_count, 3) << r.summary();
+  EXPECT_NE(reason_at(r, 3).find("NUL byte"), std::string::npos) << r.summary();
+  EXPECT_NE(reason_at(r, 4).find("invalid UTF-8"), std::string::npos) << r.summary();
+  EXPECT_NE(reason_at(r, 5).find("invalid UTF-8"), std::string::npos) << r.summary();
+  EXPECT_TRUE(ds.find_item("Caf\xC3\xA9"));
+}
+
+TEST(ImportRecbole, InvalidTextRowsAreMalformed) {
+  test::TempDir dir;
+  dir.write("toy.inter", "user_id:token\titem_id:token\trating:float\ttimestamp:float\n"
+                         "1\t10\t5\t100\n"
+                         "1\t1\xFF\t5\t101\n"
+                         "2\t10\t4\t102\n");
+  Dataset ds = Dataset::create(dir.file("d.tmfdb"), "toy");
+  ImportReport r = import_recbole(ds, dir.path(), RecboleOptions{}, {});
+  EXPECT_EQ(r.events_added, 2) << r.summary();
+  EXPECT_NE(reason_at(r, 3).find("invalid UTF-8"), std::string::npos) << r.summary();
+}
+
+// An unbalanced quote is reported at the line that opened it, and the rows after it are imported.
+TEST(ImportGeneric, UnbalancedQuoteIsReportedWhereItOpensAndSwallowsNothing) {
+  test::TempDir dir;
+  dir.write("events.csv",
+            "u,i,b\n"
+            "c1,A1,view\n"
+            "c1,\"A2,view\n"  // never closed
+            "c1,A3,view\n"
+            "c2,\"A multi\nline id\",view\n"  // a legal quoted newline
+            "c2,A4,purchase\n");
+  GenericOptions o;
+  o.events_path = dir.file("events.csv");
+  o.event_map = parse_mapping("user=u,item=i,behavior=b", "map");
+  o.time_format = "index";
+  o.behaviors = {"view", "purchase"};
+  o.target = "purchase";
+  Dataset ds = Dataset::create(dir.file("t.tmfdb"), "t");
+  ImportReport r = import_generic(ds, o, {});
+  EXPECT_EQ(r.malformed_count, 1) << r.summary();
+  EXPECT_NE(reason_at(r, 3).find("unbalanced quote"), std::string::npos) << r.summary();
+  EXPECT_EQ(r.events_added, 4) << r.summary();
+  EXPECT_TRUE(ds.find_item("A3"));
+  EXPECT_TRUE(ds.find_item("A multi\nline id"));
+  // A quote still open at the end of the file: reported where it opened, the rows after it kept.
+  dir.write("tail.csv", "u,i,b\nc1,A1,view\nc1,\"A2,view\nc1,A3,view\nc2,A4,purchase\n");
+  o.events_path = dir.file("tail.csv");
+  Dataset ds2 = Dataset::create(dir.file("t2.tmfdb"), "t2");
+  ImportReport r2 = import_generic(ds2, o, {});
+  EXPECT_EQ(r2.malformed_count, 1) << r2.summary();
+  EXPECT_NE(reason_at(r2, 3).find("never closed"), std::string::npos) << r2.summary();
+  EXPECT_EQ(r2.events_added, 3) << r2.summary();
+}
+
+TEST(TextCheck, Utf8AndNul) {
+  EXPECT_EQ(text_problem("plain"), "");
+  EXPECT_EQ(text_problem("\xE2\x82\xAC \xF0\x9F\x98\x80"), "");  // euro sign, an emoji
+  EXPECT_EQ(text_problem(std::string("a\0b", 3)), "a NUL byte at byte 2");
+  EXPECT_EQ(text_problem("ab\xC0\xAF"), "invalid UTF-8 at byte 3");  // overlong '/'
+  EXPECT_EQ(text_problem("\xF4\x90\x80\x80"), "invalid UTF-8 at byte 1");  // above U+10FFFF
+  EXPECT_EQ(text_problem("\xE2\x82"), "invalid UTF-8 at byte 1");  // truncated
+  EXPECT_THROW(check_text(std::string("x\0", 2), "rater name"), Error);
 }

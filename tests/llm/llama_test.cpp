@@ -152,13 +152,66 @@ TEST(Llama, RejectsBadInput) {
   auto dir = test::scratch("bad_model");
   auto cfg = test::small_config();
   save_llama(*make_random_llama(cfg, 1), dir);
-  cfg.intermediate_size = 81;  // weights no longer fit the config
+  cfg.intermediate_size = 79;  // weights no longer fit the config
   save_llama_config(cfg, dir + "/config.json");
   try {
     load_llama(dir);
     FAIL() << "loaded mismatched weights";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("gate_proj"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Llama, ParameterCountOfConfigIsTheModels) {
+  for (int variant = 0; variant < 3; ++variant) {
+    auto cfg = test::small_config();
+    if (variant == 1) cfg.tie_word_embeddings = true;
+    if (variant == 2) cfg.copy_head_dim = 16;
+    auto m = make_random_llama(cfg, 1);
+    int64_t n = 0;
+    for (const auto& [name, t] : m->base_weights()) n += t.numel();
+    EXPECT_EQ(cfg.parameter_count(), n) << "variant " << variant;
+  }
+}
+
+// Reproductions of hostile weight folders (issue 19, items 8 and 12): each is refused with the
+// file and the tensor named, before the model is allocated where the config is the problem.
+TEST(Llama, RefusesConfigLargerThanItsWeightsBeforeAllocating) {
+  auto dir = test::scratch("huge_config");
+  auto cfg = test::small_config();
+  save_llama(*make_random_llama(cfg, 1), dir);
+  cfg.vocab_size = 1 << 22;  // inside LlamaConfig's own bounds; 1 TiB of fp32 weights
+  cfg.hidden_size = 1 << 16;
+  cfg.num_hidden_layers = 1024;
+  save_llama_config(cfg, dir + "/config.json");
+  std::string msg;
+  try {
+    load_llama(dir);
+  } catch (const Error& e) {
+    msg = e.what();
+  }
+  EXPECT_NE(msg.find("parameters"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("model.safetensors"), std::string::npos) << msg;
+}
+
+TEST(Llama, RefusesIntegerAndNonFiniteWeights) {
+  auto cfg = test::small_config();
+  for (const std::string bad : {"int", "nan", "inf"}) {
+    auto dir = test::scratch("bad_weights_" + bad);
+    save_llama(*make_random_llama(cfg, 1), dir);
+    auto tensors = st::load_all(dir + "/model.safetensors");
+    auto& w = tensors.at("model.layers.1.mlp.up_proj.weight");
+    if (bad == "int") w = w.mul(100).to(torch::kInt32);
+    else w[3][4] = bad == "nan" ? std::nanf("") : INFINITY;
+    st::save(dir + "/model.safetensors", tensors);
+    std::string msg;
+    try {
+      load_llama(dir);
+    } catch (const Error& e) {
+      msg = e.what();
+    }
+    EXPECT_NE(msg.find("model.layers.1.mlp.up_proj.weight"), std::string::npos) << bad << ": " << msg;
+    EXPECT_NE(msg.find(bad == "int" ? "floating-point" : "NaN or infinite"), std::string::npos) << bad << ": " << msg;
   }
 }
 

@@ -64,4 +64,12 @@ TEST(LlmCli, Errors) {
   r = run_tmf("llm generate --device cpu --model /nonexistent --ids 1 --max-new-tokens 2");
   EXPECT_NE(r.rc, 0);
   EXPECT_NE(r.out.find("/nonexistent"), std::string::npos) << r.out;
+  // Issue 19: more new tokens than the model has positions is refused before generating (it ran
+  // past 60 s), and so is a negative count (it said "missing required option").
+  r = run_tmf("llm generate --device cpu --model " + test::fixture("llama") + " --ids 1,5 --max-new-tokens 100000 --no-stop");
+  EXPECT_NE(r.rc, 0);
+  EXPECT_NE(r.out.find("the model has 256"), std::string::npos) << r.out;
+  r = run_tmf("llm generate --device cpu --model " + test::fixture("llama") + " --ids 1,5 --max-new-tokens -1");
+  EXPECT_NE(r.rc, 0);
+  EXPECT_NE(r.out.find("must be in [1, 1000000], got -1"), std::string::npos) << r.out;
 }

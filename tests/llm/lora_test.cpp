@@ -1,6 +1,8 @@
 // LoRA: PEFT adapter logits, merge/unmerge, PEFT-layout save/load, init, freezing, dropout, errors.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 #include "llm_test_util.h"
@@ -166,4 +168,50 @@ TEST(Lora, BadAdapterFolders) {
     EXPECT_NE(std::string(e.what()).find("lora_A"), std::string::npos) << e.what();
   }
   EXPECT_TRUE(lora_module_names(*m).empty());  // a failed load leaves the model unchanged
+}
+
+// Issue 19 item 12: adapter_config.json fields are honoured or refused, never silently replaced.
+TEST(Lora, AdapterConfigFieldsAreHonouredOrRefused) {
+  auto m = load_llama(test::fixture("llama"));
+  const auto base = nlohmann::json::parse(read_file(test::fixture("lora/adapter_config.json")));
+  auto dir = test::scratch("lora_fields");
+  std::filesystem::copy_file(test::fixture("lora/adapter_model.safetensors"), dir + "/adapter_model.safetensors");
+  auto error_with = [&](const std::function<void(nlohmann::json&)>& change) {
+    auto j = base;
+    change(j);
+    write_file_atomic(dir + "/adapter_config.json", j.dump());
+    try {
+      load_lora(*m, dir);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  // The fixture: q_proj and v_proj of both layers.
+  EXPECT_EQ(error_with([](nlohmann::json&) {}), "");
+  EXPECT_NE(error_with([](nlohmann::json& j) { j["lora_alpha"] = "16"; }).find("lora_alpha"), std::string::npos);
+  EXPECT_NE(error_with([](nlohmann::json& j) { j["lora_dropout"] = 1.5; }).find("lora_dropout"), std::string::npos);
+  EXPECT_NE(error_with([](nlohmann::json& j) { j["target_modules"] = {"q_proj"}; }).find("v_proj"), std::string::npos);
+  EXPECT_NE(error_with([](nlohmann::json& j) { j["target_modules"] = {"q_proj", "v_proj", "k_proj"}; }).find("k_proj"),
+            std::string::npos);
+  EXPECT_NE(error_with([](nlohmann::json& j) { j["target_modules"] = ".*proj"; }).find("regular expression"),
+            std::string::npos);
+  EXPECT_NE(error_with([](nlohmann::json& j) { j["target_modules"] = "all-linear"; }).find("has no lora_A/lora_B"), std::string::npos);
+  EXPECT_NE(error_with([](nlohmann::json& j) { j["layers_to_transform"] = {0}; }).find("layers_to_transform"),
+            std::string::npos);
+  EXPECT_NE(error_with([](nlohmann::json& j) { j["layers_to_transform"] = 7; }).find("layer index"), std::string::npos);
+  EXPECT_NE(error_with([](nlohmann::json& j) { j["layers_pattern"] = "blocks"; }).find("layers_pattern"),
+            std::string::npos);
+  EXPECT_NE(error_with([](nlohmann::json& j) { j["exclude_modules"] = {"v_proj"}; }).find("exclude_modules"),
+            std::string::npos);
+  // Honoured: layer 0 only, with weights for layer 0 only.
+  auto tensors = st::load_all(dir + "/adapter_model.safetensors");
+  for (auto it = tensors.begin(); it != tensors.end();)
+    it = it->first.find("layers.1.") != std::string::npos ? tensors.erase(it) : std::next(it);
+  st::save(dir + "/adapter_model.safetensors", tensors);
+  EXPECT_EQ(error_with([](nlohmann::json& j) { j["layers_to_transform"] = {0}; }), "");
+  for (const auto& name : lora_module_names(*m)) EXPECT_NE(name.find("layers.0."), std::string::npos) << name;
+  EXPECT_EQ(lora_module_names(*m).size(), 2u);
+  // Without layers_to_transform, layer 1's missing adapters are an error.
+  EXPECT_NE(error_with([](nlohmann::json&) {}).find("layers.1"), std::string::npos);
 }

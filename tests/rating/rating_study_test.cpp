@@ -111,6 +111,18 @@ TEST(RatingStudy, EachRaterHasAnIndependentStableOrder) {
   EXPECT_THROW(RaterSession(path, "s", "nobody"), Error);
 }
 
+// Issue 19 item 12: a rater name is text; a NUL byte or invalid UTF-8 is refused, not stored.
+TEST(RatingStudy, RaterNamesMustBeText) {
+  TempDir dir;
+  const std::string path = make_rating_dataset(dir.file("a.tmfdb"));
+  Dataset ds = Dataset::open(path);
+  const int64_t id = make_study(ds, 4, {"ann"});
+  EXPECT_THROW(add_rater(ds, id, std::string("eve\0x", 5)), Error);
+  EXPECT_THROW(add_rater(ds, id, "eve\xFF"), Error);
+  EXPECT_EQ(study_raters(ds, id).size(), 1u);
+  EXPECT_GT(add_rater(ds, id, "Zo\xC3\xAB"), 0);  // UTF-8 is welcome
+}
+
 // Nothing a rater is handed names a source: every string reachable from a task is scanned.
 TEST(RatingStudy, TasksCarryNoSourceInformation) {
   TempDir dir;

@@ -16,6 +16,8 @@
 #include "eval/eval_runs.h"
 #include "tmf/inference.h"
 #include "util/error.h"
+#include "util/json_file.h"
+#include "util/strings.h"
 #include "world/generate.h"
 #include "world/world_spec.h"
 
@@ -223,6 +225,49 @@ TEST(Inference, FullModelExplainsItsAnswer) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("999"), std::string::npos) << e.what();
   }
+  // Issue 19 item 8: limits derived from the backbone's positions, checked before anything is
+  // embedded or allocated, with the limit in the error.
+  auto run_error = [](InferenceSession& sess, const InferenceRequest& q) {
+    try {
+      sess.run(q);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  InferenceRequest capped = InferenceRequest{};
+  capped.history_items = ex.history_items;
+  capped.history_behaviors = ex.history_behaviors;
+  capped.target_behavior = ex.target_behavior;
+  capped.candidates = ex.candidates;
+  capped.max_new_tokens = 100000;
+  EXPECT_NE(run_error(*session, capped).find("max_new_tokens 100000 is outside [1, "), std::string::npos);
+  capped.max_new_tokens = 12;
+  NewItem huge;
+  huge.id = -7;
+  for (int i = 0; i < 10000; ++i) huge.name += "Collar" + std::to_string(i) + " ";  // ~100,000 characters
+  capped.new_items = {huge};
+  capped.candidates.push_back(-7);
+  EXPECT_NE(run_error(*session, capped).find("positions"), std::string::npos);
+  // Without max_history, a 10,000-step sequence is refused by the positions it would need.
+  const std::string unbounded = w.dir + "/unbounded-pkg";
+  std::filesystem::remove_all(unbounded);
+  std::filesystem::copy(pkg, unbounded, std::filesystem::copy_options::recursive);
+  auto manifest = read_json_file(unbounded + "/tmf.json");
+  manifest["max_history"] = 0;
+  write_file_atomic(unbounded + "/tmf.json", manifest.dump(2));
+  auto open_ended = InferenceSession::open(unbounded, *w.ds, "cpu");
+  InferenceRequest longer = InferenceRequest{};
+  longer.target_behavior = ex.target_behavior;
+  longer.candidates = ex.candidates;
+  for (int i = 0; i < 10000; ++i) {
+    longer.history_items.push_back(ex.history_items[size_t(i) % ex.history_items.size()]);
+    longer.history_behaviors.push_back(ex.history_behaviors[size_t(i) % ex.history_behaviors.size()]);
+  }
+  const std::string msg = run_error(*open_ended, longer);
+  EXPECT_NE(msg.find("10000 history steps"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("positions"), std::string::npos) << msg;
+
   // A package for another dataset is refused.
   Dataset other = Dataset::create(w.dir + "/other.tmfdb", "other");
   other.set_behaviors({"view", "buy"}, "buy");

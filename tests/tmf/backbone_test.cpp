@@ -21,6 +21,7 @@
 #include "llm/safetensors_torch.h"
 #include "train/pipeline_settings.h"
 #include "util/json_file.h"
+#include "util/strings.h"
 
 using namespace tmf;
 namespace fs = std::filesystem;
@@ -211,6 +212,23 @@ TEST(Pipeline, OwnBackboneTunesInFullAPretrainedOneWithLora) {
   // The package loads on the fixture's tokenizer (+ the [MT_i]/[MT_b] placeholders).
   LoadedPackage pkg = load_package(dir + "/pre", NameBook::of(ds), "cpu", &ds);
   EXPECT_EQ(pkg.model.tokenizer().vocab_size(), Tokenizer::load(hf + "/tokenizer.model").vocab_size() + 2);
+  // Issue 19 item 12: the reference to a backbone outside the package is checked, not followed blindly.
+  const auto manifest = read_json_file(dir + "/pre/tmf.json");
+  EXPECT_TRUE(manifest.contains("backbone_fingerprint"));
+  for (const auto& [other, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"../own/backbone", "must be"}, {fs::absolute(dir + "/own/backbone").string(), "another backbone"}}) {
+    auto j = manifest;
+    j["backbone"] = other;
+    write_file_atomic(dir + "/pre/tmf.json", j.dump(2));
+    std::string msg;
+    try {
+      load_package(dir + "/pre", NameBook::of(ds), "cpu", &ds);
+    } catch (const std::exception& e) {
+      msg = e.what();
+    }
+    EXPECT_NE(msg.find(expected), std::string::npos) << other << ": " << msg;
+  }
+  write_file_atomic(dir + "/pre/tmf.json", manifest.dump(2));
   // --tuning overrides the choice either way.
   pre.tuning = "full";
   EXPECT_TRUE(full_tuning(pre));

@@ -52,6 +52,7 @@ class RecordSource {
     do {
       if (!lines_.next(line)) return false;
     } while (trim(line).empty());
+    start_line_ = lines_.line_no();
     if (jsonl_) {
       nlohmann::json j;
       try {
@@ -78,27 +79,46 @@ class RecordSource {
     } else {
       std::vector<std::string> f;
       std::string record = line;
+      const LineReader::Mark after_first = lines_.mark();
       while (!parse_csv_line(record, sep_, f)) {
+        // A quoted field may hold newlines; one that never closes (or runs past a bound no real
+        // field reaches) is an unbalanced quote: the record is reported at the line that opened
+        // it, and reading goes on from the next line, so the rows after it are not swallowed.
         std::string more;
-        if (!lines_.next(more)) {
-          error = "a quoted field is never closed";
+        if (!lines_.next(more) || record.size() > kMaxQuotedRecord ||
+            lines_.line_no() - start_line_ >= kMaxQuotedLines) {
+          lines_.reset(after_first);
+          error = "a quoted field opened on this line is never closed (unbalanced quote)";  // at end of file
           return true;
         }
         record += "\n" + more;
       }
       if (f.size() != header_.size()) {
+        if (lines_.line_no() > start_line_) {  // the quote that spanned lines closed on another row's quote
+          lines_.reset(after_first);
+          error = "a quoted field opened on this line does not close before the row ends (unbalanced quote)";
+          return true;
+        }
         error = "expected " + std::to_string(header_.size()) + " fields, found " + std::to_string(f.size());
         return true;
       }
       for (size_t i = 0; i < f.size(); ++i) rec[header_[i]] = f[i];
     }
+    for (const auto& [column, value] : rec)
+      if (auto bad = text_problem(value); !bad.empty()) {
+        error = "'" + column + "' holds " + bad;
+        return true;
+      }
     ++good_;
     return true;
   }
-  int64_t line_no() const { return lines_.line_no(); }
+  int64_t line_no() const { return start_line_; }  // the line where the last record started
   double fraction() { return lines_.fraction(); }
 
  private:
+  static constexpr size_t kMaxQuotedRecord = size_t(1) << 20;  // 1 MiB
+  static constexpr int64_t kMaxQuotedLines = 1000;
+  int64_t start_line_ = 0;
   std::string path_;
   bool jsonl_;
   LineReader lines_;

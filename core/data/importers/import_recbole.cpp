@@ -110,6 +110,10 @@ ImportReport import_recbole(Dataset& ds, const std::string& input, const Recbole
     while (r.next(line)) {
       if (trim(line).empty()) continue;
       ++rep.rows_read;
+      if (auto bad = text_problem(line); !bad.empty()) {
+        rep.bad(item_file, r.line_no(), "the row holds " + bad);
+        continue;
+      }
       auto f = split(line, '\t');
       if (f.size() != h.names.size()) {
         rep.bad(item_file, r.line_no(), "expected " + std::to_string(h.names.size()) + " fields, found " + std::to_string(f.size()));
@@ -154,6 +158,10 @@ ImportReport import_recbole(Dataset& ds, const std::string& input, const Recbole
     while (r.next(line)) {
       if (trim(line).empty()) continue;
       ++rep.rows_read;
+      if (auto bad = text_problem(line); !bad.empty()) {
+        rep.bad(user_file, r.line_no(), "the row holds " + bad);
+        continue;
+      }
       auto f = split(line, '\t');
       if (f.size() != h.names.size()) {
         rep.bad(user_file, r.line_no(), "expected " + std::to_string(h.names.size()) + " fields, found " + std::to_string(f.size()));
@@ -195,6 +203,10 @@ ImportReport import_recbole(Dataset& ds, const std::string& input, const Recbole
     ++row_index;
     auto f = split(line, '\t');
     const int64_t ln = inter_reader.line_no();
+    if (auto bad = text_problem(line); !bad.empty()) {
+      rep.bad(inter, ln, "the row holds " + bad);
+      continue;
+    }
     if (f.size() != ih.names.size()) {
       rep.bad(inter, ln, "expected " + std::to_string(ih.names.size()) + " fields, found " + std::to_string(f.size()));
       continue;

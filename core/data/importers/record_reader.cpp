@@ -26,6 +26,14 @@ bool LineReader::next(std::string& line) {
   return true;
 }
 
+LineReader::Mark LineReader::mark() { return Mark{in_.tellg(), line_no_}; }
+
+void LineReader::reset(const Mark& m) {
+  in_.clear();
+  in_.seekg(m.pos);
+  line_no_ = m.line_no;
+}
+
 double LineReader::fraction() {
   if (size_ == 0) return 1;
   auto pos = in_.tellg();

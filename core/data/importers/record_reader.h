@@ -15,6 +15,13 @@ class LineReader {
   int64_t line_no() const { return line_no_; }     // 1-based number of the line just read
   double fraction() ;                              // bytes read / file size
   uint64_t size() const { return size_; }
+  // Where the next line starts, and a return there (to re-read lines after a bad record).
+  struct Mark {
+    std::streampos pos;
+    int64_t line_no;
+  };
+  Mark mark();
+  void reset(const Mark& m);
   const std::string& path() const { return path_; }
 
  private:
