@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package TMF Studio needs to build, test and run (as root, or via sudo).
 # Idempotent: when everything is present it prints nothing and exits 0.
+#   scripts/setup.sh          what the build, the tests and the app need
+#   scripts/setup.sh --fuzz   also clang (libFuzzer, ASan, UBSan) for scripts/fuzz.sh
 set -euo pipefail
 
 PACKAGES=(
@@ -16,6 +18,7 @@ PACKAGES=(
   libgtest-dev                                                    # tests
   xvfb xauth fonts-dejavu-core                                    # GUI tests and screenshots
 )
+[[ ${1:-} == --fuzz ]] && PACKAGES+=(clang)                         # libFuzzer targets (tests/fuzz)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

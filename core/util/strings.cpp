@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -79,7 +80,9 @@ bool parse_int64(std::string_view s, long long& out) {
   if (errno != 0 || end != tmp.c_str() + tmp.size()) {
     // accept integral floats such as "881250949.0"
     double d;
-    if (!parse_double(s, d) || d != static_cast<double>(static_cast<long long>(d))) return false;
+    // (range first: casting a double outside long long's range is undefined behaviour)
+    if (!parse_double(s, d) || !(d >= -9223372036854775808.0 && d < 9223372036854775808.0) || d != std::trunc(d))
+      return false;
     v = static_cast<long long>(d);
   }
   out = v;

@@ -13,7 +13,6 @@
 #include "data/sqlite.h"
 #include "test_util.h"
 #include "util/error.h"
-#include "util/strings.h"
 
 using namespace tmf;
 
@@ -34,6 +33,18 @@ const std::string kItem =
     "11\tHeat\t1995\tAction Crime\n"
     "12\tHeat\t1986\tAction\n"
     "13\tFargo\t1996\tCrime Drama\n";
+
+// Generic import of DIR/FILE with columns u, i, b (and t unless the time format is "index"),
+// behaviors view and purchase.
+GenericOptions view_purchase_events(const test::TempDir& dir, const std::string& file, const std::string& time_format) {
+  GenericOptions o;
+  o.events_path = dir.file(file);
+  o.event_map = parse_mapping(time_format == "index" ? "user=u,item=i,behavior=b" : "user=u,item=i,behavior=b,time=t", "map");
+  o.time_format = time_format;
+  o.behaviors = {"view", "purchase"};
+  o.target = "purchase";
+  return o;
+}
 
 std::string reason_at(const ImportReport& r, int64_t line) {
   for (auto& m : r.malformed)
@@ -324,12 +335,7 @@ TEST(ImportGeneric, TimesAreCheckedStrictly) {
             "c2,A1,view,2023-02-30\n"
             "c2,A2,view,2024-01-01T10:00:00+25:00\n"
             "c2,A3,purchase,2024-01-01T10:00:00 tomorrow\n");
-  GenericOptions o;
-  o.events_path = dir.file("events.csv");
-  o.event_map = parse_mapping("user=u,item=i,behavior=b,time=t", "map");
-  o.time_format = "iso8601";
-  o.behaviors = {"view", "purchase"};
-  o.target = "purchase";
+  GenericOptions o = view_purchase_events(dir, "events.csv", "iso8601");
   {
     Dataset ds = Dataset::create(dir.file("t.tmfdb"), "t");
     ImportReport r = import_generic(ds, o, {});
@@ -359,12 +365,7 @@ TEST(ImportGeneric, NulBytesAndInvalidUtf8AreMalformedRows) {
                               "c\xC3(,A3,view\n"  // a lead byte without its continuation
                               "c\xED\xA0\x80,A3,view\n"  // an encoded surrogate
                               "c2,Caf\xC3\xA9,purchase\n");
-  GenericOptions o;
-  o.events_path = dir.file("events.csv");
-  o.event_map = parse_mapping("user=u,item=i,behavior=b", "map");
-  o.time_format = "index";
-  o.behaviors = {"view", "purchase"};
-  o.target = "purchase";
+  GenericOptions o = view_purchase_events(dir, "events.csv", "index");
   Dataset ds = Dataset::create(dir.file("t.tmfdb"), "t");
   ImportReport r = import_generic(ds, o, {});
   EXPECT_EQ(r.events_added, 2) << r.summary();
@@ -397,12 +398,7 @@ TEST(ImportGeneric, UnbalancedQuoteIsReportedWhereItOpensAndSwallowsNothing) {
             "c1,A3,view\n"
             "c2,\"A multi\nline id\",view\n"  // a legal quoted newline
             "c2,A4,purchase\n");
-  GenericOptions o;
-  o.events_path = dir.file("events.csv");
-  o.event_map = parse_mapping("user=u,item=i,behavior=b", "map");
-  o.time_format = "index";
-  o.behaviors = {"view", "purchase"};
-  o.target = "purchase";
+  GenericOptions o = view_purchase_events(dir, "events.csv", "index");
   Dataset ds = Dataset::create(dir.file("t.tmfdb"), "t");
   ImportReport r = import_generic(ds, o, {});
   EXPECT_EQ(r.malformed_count, 1) << r.summary();
@@ -418,14 +414,4 @@ TEST(ImportGeneric, UnbalancedQuoteIsReportedWhereItOpensAndSwallowsNothing) {
   EXPECT_EQ(r2.malformed_count, 1) << r2.summary();
   EXPECT_NE(reason_at(r2, 3).find("never closed"), std::string::npos) << r2.summary();
   EXPECT_EQ(r2.events_added, 3) << r2.summary();
-}
-
-TEST(TextCheck, Utf8AndNul) {
-  EXPECT_EQ(text_problem("plain"), "");
-  EXPECT_EQ(text_problem("\xE2\x82\xAC \xF0\x9F\x98\x80"), "");  // euro sign, an emoji
-  EXPECT_EQ(text_problem(std::string("a\0b", 3)), "a NUL byte at byte 2");
-  EXPECT_EQ(text_problem("ab\xC0\xAF"), "invalid UTF-8 at byte 3");  // overlong '/'
-  EXPECT_EQ(text_problem("\xF4\x90\x80\x80"), "invalid UTF-8 at byte 1");  // above U+10FFFF
-  EXPECT_EQ(text_problem("\xE2\x82"), "invalid UTF-8 at byte 1");  // truncated
-  EXPECT_THROW(check_text(std::string("x\0", 2), "rater name"), Error);
 }
