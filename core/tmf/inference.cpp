@@ -16,6 +16,7 @@
 #include "tmf/tmf_package.h"
 #include "train/item_encoders.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace tmf {
 namespace fs = std::filesystem;
@@ -176,6 +177,8 @@ InferenceResult InferenceSession::run(const InferenceRequest& rq, const Progress
   for (const auto& n : rq.new_items) {
     TMF_CHECK(n.id < 0, "new item '", n.name, "' has id ", n.id, "; new items need negative ids");
     TMF_CHECK(!n.name.empty(), "new item ", n.id, " has no name");
+    check_text(n.name, "the name of new item " + std::to_string(n.id));
+    check_text(n.text, "the text of new item " + std::to_string(n.id));
     TMF_CHECK(new_ids.insert(n.id).second, "new item id ", n.id, " is used twice");
   }
   auto known = [&](int64_t id) { return impl_->dataset_items.count(id) || new_ids.count(id); };
@@ -325,7 +328,9 @@ std::string inference_result_json(const InferenceResult& r, int indent) {
                      {"score", r.timings.score_ms},
                      {"generate", r.timings.generate_ms},
                      {"total", r.timings.total_ms}};
-  return j.dump(indent);
+  // The generated answer is decoded model output: byte-fallback pieces may stop inside a UTF-8
+  // sequence, so invalid bytes are replaced (U+FFFD) rather than failing the whole result.
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string cuda_device_name() { return cuda_available() ? device_description("cuda") : std::string(); }

@@ -249,6 +249,19 @@ TEST(Inference, FullModelExplainsItsAnswer) {
   capped.new_items = {huge};
   capped.candidates.push_back(-7);
   EXPECT_NE(run_error(*session, capped).find("positions"), std::string::npos);
+  // A new item's name and text are text: a NUL byte or invalid UTF-8 is refused, not embedded.
+  NewItem garbled;
+  garbled.id = -8;
+  garbled.name = std::string("Coll\0ar", 7);
+  capped.new_items = {garbled};
+  capped.candidates.back() = -8;
+  EXPECT_NE(run_error(*session, capped).find("NUL byte"), std::string::npos);
+  // Decoded output may end inside a UTF-8 sequence: the JSON result replaces it instead of failing.
+  InferenceResult cut = r;
+  cut.generated = "Glowing \xE2\x82";
+  std::string cut_json;
+  EXPECT_NO_THROW(cut_json = inference_result_json(cut));
+  EXPECT_NE(cut_json.find("Glowing \xEF\xBF\xBD"), std::string::npos);
   // Without max_history, a 10,000-step sequence is refused by the positions it would need.
   const std::string unbounded = w.dir + "/unbounded-pkg";
   std::filesystem::remove_all(unbounded);
