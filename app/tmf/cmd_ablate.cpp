@@ -1,11 +1,7 @@
 // tmf ablate: the paper's Table 3 on a dataset — trains the four levels (text only; + behavior
 // tokens; + item tokens (AMSA); + CMA) with identical data, stages and seeds, evaluates each on the
 // stored candidate sets, stores every run in the dataset and prints the table (eval/ablation.h).
-//   tmf ablate --dataset FILE --out DIR [--seeds 1,2,3] [--levels text,behavior,amsa,cma]
-//              [--decode constrained,free] [--limit N] [--part test|valid] [--split default] [--candidates default]
-//              [--size default|demo|tiny] [--steps 300] [--batch 8] [--lr 5e-4] [--warmup-steps 300]
-//              [--warmup-prompts 2000] [--warmup-batch 16]
-//              [--clip-steps 300] [--mbht-epochs 20] [--device auto] [--redo] [--json]
+// Options: the Spec below (`tmf ablate --help`).
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
@@ -16,9 +12,29 @@
 #include "eval/ablation.h"
 #include "llm/device.h"
 #include "pipeline_args.h"
+#include "tmf/decode_mode.h"
 #include "util/strings.h"
 
 namespace {
+
+const tmf::cli::Spec spec =
+    tmf::cli::Spec("ablate", "Table 3: train and evaluate the four TMF ablation levels with identical data and seeds")
+        .describe(
+            "Trains one package per level and seed under DIR (resumable: finished packages are reused unless "
+            "--redo), evaluates each on the stored candidate set, stores every run in the dataset and prints the "
+            "table.")
+        .required("dataset", "FILE", "dataset file (.tmfdb) with a split and candidate sets")
+        .required("out", "DIR", "folder for the trained packages (one per level and seed)")
+        .text("seeds", "LIST", "42", "comma-separated training seeds")
+        .text("levels", "LIST", "text,behavior,amsa,cma", "comma-separated ablation levels")
+        .text("decode", "LIST", "constrained,free", std::string("comma-separated decoding modes (") + tmf::kDecodeModesHelp + ")")
+        .integer("limit", "0", 0, 1LL << 40, "evaluate the first N rows only (0: all)")
+        .choice("part", {"test", "valid"}, "test", "which split rows to evaluate")
+        .integer("eval-batch", "16", 1, 1 << 20, "evaluation batch size")
+        .include(tmf::cli::pipeline_option_specs())
+        .flag("redo", "retrain and re-evaluate every level")
+        .flag("json", "print the cells as JSON instead of the Markdown table")
+        .example("tmf ablate --dataset data/worlds/demo/pets.tmfdb --out runs/ablate --size demo --seeds 1,2,3");
 
 int run_ablate(tmf::cli::Args& a) {
   using namespace tmf;
@@ -27,8 +43,7 @@ int run_ablate(tmf::cli::Args& a) {
   AblationOptions o;
   o.pipeline = cli::pipeline_options(a);
   o.candidates = o.pipeline.candidates;
-  const std::string seeds = a.get("seeds", "42"), levels = a.get("levels", "text,behavior,amsa,cma"),
-                    decodes = a.get("decode", "constrained,free");
+  const std::string seeds = a.get("seeds"), levels = a.get("levels"), decodes = a.get("decode");
   o.seeds.clear();
   for (auto s : split(seeds, ',')) {
     long long v = 0;
@@ -39,13 +54,11 @@ int run_ablate(tmf::cli::Args& a) {
   for (auto l : split(levels, ',')) o.levels.push_back(parse_level(std::string(trim(l))));
   o.decodes.clear();
   for (auto d : split(decodes, ',')) o.decodes.push_back(parse_decode_mode(std::string(trim(d))));
-  o.limit = a.get_int("limit", 0);
-  o.part = a.get("part", "test");
-  TMF_CHECK(o.part == "test" || o.part == "valid", "--part must be test or valid, not '", o.part, "'");
-  o.eval.batch = a.get_int("eval-batch", 16);
+  o.limit = a.get_int("limit");
+  o.part = a.get("part");
+  o.eval.batch = a.get_int("eval-batch");
   o.redo = a.flag("redo");
   const bool json = a.flag("json");
-  a.finish();
   init_torch_threads();
   AblationReport rep = run_ablation(ds, out, o, cli::terminal_progress(json));
   if (json) {
@@ -62,7 +75,6 @@ int run_ablate(tmf::cli::Args& a) {
   return 0;
 }
 
-tmf::cli::Register reg("ablate", "Table 3: train and evaluate the four TMF ablation levels with identical data and seeds",
-                       run_ablate);
+tmf::cli::Register reg(spec, run_ablate);
 
 }  // namespace

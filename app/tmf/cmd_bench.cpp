@@ -1,25 +1,16 @@
-// tmf bench <sub> ...: dispatches to the command registered as "bench-<sub>" (bench-quality,
-// bench-llm, bench-tmf), the way `tmf data generate` reaches "data-generate".
-#include <string>
-
+// tmf bench: the benchmark commands (cmd_bench_*.cpp register "bench quality", "bench llm", ...).
+// The former one-word names (bench-quality, ...) keep working for old scripts; --help lists the
+// two-word names only.
 #include "command.h"
-#include "util/error.h"
 
 namespace tmf::cli {
 namespace {
 
-int run_bench(Args& a) {
-  std::string known;
-  for (const auto& [name, cmd] : registry())
-    if (name.rfind("bench-", 0) == 0) known += (known.empty() ? "" : ", ") + name.substr(6);
-  auto sub = a.subcommand();
-  TMF_CHECK(sub.has_value(), "usage: tmf bench ", known.empty() ? "<sub>" : known, " [options]");
-  auto it = registry().find("bench-" + *sub);
-  TMF_CHECK(it != registry().end(), "unknown subcommand 'bench ", *sub, "' (expected ", known, ")");
-  return it->second.fn(a);
-}
-
-Register reg("bench", "benchmarks: quality (Table 2), llm, tmf (see tmf bench <sub>)", run_bench);
+RegisterGroup group("bench", "benchmarks: quality (Table 2), model (does TMF recommend?), llm and tmf (throughput)");
+RegisterAlias quality("bench-quality", "bench quality");
+RegisterAlias model("bench-model", "bench model");
+RegisterAlias llm("bench-llm", "bench llm");
+RegisterAlias tmf("bench-tmf", "bench tmf");
 
 }  // namespace
 }  // namespace tmf::cli

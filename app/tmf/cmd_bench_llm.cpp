@@ -1,4 +1,4 @@
-// tmf bench-llm: throughput of the Llama backbone with random weights.
+// tmf bench llm: throughput of the Llama backbone with random weights.
 //   CPU: a small backbone (default 4 layers, hidden 256, 8 heads, vocab 8000, fp32): prefill and
 //        decode tokens/s.
 //   CUDA (when present, unless --no-cuda): a Llama-2-7B-shaped bf16 model (hidden 4096, 32 layers,
@@ -130,24 +130,54 @@ std::vector<int64_t> parse_list(const std::string& s, const char* what) {
   return out;
 }
 
+const tmf::cli::Spec spec =
+    tmf::cli::Spec("bench llm", "Llama backbone throughput on random weights: CPU small model, CUDA 7B-shaped bf16")
+        .describe(
+            "CPU: prefill and decode tokens/s of a small fp32 backbone. CUDA (when present): a Llama-2-7B-shaped "
+            "bf16 model: prefill time, decode ms/token at each --batch, peak memory, and the decode step against "
+            "its bandwidth bound. Decode steps feed the argmax back and are timed after a warm-up step.")
+        .integer("cpu-layers", "4", 1, 4096, "CPU model: layers")
+        .integer("cpu-hidden", "256", 1, 1 << 20, "CPU model: hidden size")
+        .integer("cpu-heads", "8", 1, 4096, "CPU model: attention heads")
+        .integer("cpu-kv-heads", "8", 1, 4096, "CPU model: key/value heads")
+        .integer("cpu-intermediate", "688", 1, 1 << 22, "CPU model: MLP intermediate size")
+        .integer("cpu-vocab", "8000", 1, 1 << 24, "CPU model: vocabulary size")
+        .integer("cpu-prompt-len", "128", 1, 1 << 20, "CPU: prompt tokens prefilled")
+        .integer("cpu-decode-tokens", "64", 1, 1 << 20, "CPU: tokens decoded")
+        .text("cpu-batch", "LIST", "1,8", "CPU: comma-separated batch sizes")
+        .integer("cuda-layers", "32", 1, 4096, "CUDA model: layers")
+        .integer("cuda-hidden", "4096", 1, 1 << 20, "CUDA model: hidden size")
+        .integer("cuda-heads", "32", 1, 4096, "CUDA model: attention heads")
+        .integer("cuda-kv-heads", "32", 1, 4096, "CUDA model: key/value heads")
+        .integer("cuda-intermediate", "11008", 1, 1 << 22, "CUDA model: MLP intermediate size")
+        .integer("cuda-vocab", "32000", 1, 1 << 24, "CUDA model: vocabulary size")
+        .integer("prompt-len", "512", 1, 1 << 20, "CUDA: prompt tokens prefilled")
+        .integer("decode-tokens", "32", 1, 1 << 20, "CUDA: tokens decoded")
+        .text("batch", "LIST", "1,32", "CUDA: comma-separated batch sizes")
+        .number("bandwidth-gbs", "0", 0, 1e9, "memory bandwidth in GB/s for the bound (0: measure it with a device copy)")
+        .flag("no-cpu", "skip the CPU runs")
+        .flag("no-cuda", "skip the CUDA runs")
+        .integer("repeat", "3", 1, 1000000, "timed repetitions (the best is printed)")
+        .example("tmf bench llm --no-cuda --cpu-batch 1")
+        .example("tmf bench llm --no-cpu --cuda-layers 4 --batch 1,8");
+
 int run_bench(tmf::cli::Args& args) {
   tmf::init_torch_threads();
-  Shape cpu{args.get_int("cpu-layers", 4), args.get_int("cpu-hidden", 256), args.get_int("cpu-heads", 8),
-            args.get_int("cpu-kv-heads", 8), args.get_int("cpu-intermediate", 688), args.get_int("cpu-vocab", 8000)};
-  const int64_t cpu_prompt = args.get_int("cpu-prompt-len", 128);
-  const int64_t cpu_steps = args.get_int("cpu-decode-tokens", 64);
-  const auto cpu_batches = parse_list(args.get("cpu-batch", "1,8"), "cpu-batch");
-  Shape gpu{args.get_int("cuda-layers", 32), args.get_int("cuda-hidden", 4096), args.get_int("cuda-heads", 32),
-            args.get_int("cuda-kv-heads", 32), args.get_int("cuda-intermediate", 11008),
-            args.get_int("cuda-vocab", 32000)};
-  const int64_t gpu_prompt = args.get_int("prompt-len", 512);
-  const int64_t gpu_steps = args.get_int("decode-tokens", 32);
-  const auto gpu_batches = parse_list(args.get("batch", "1,32"), "batch");
-  const double bw_given = args.get_double("bandwidth-gbs", 0);
+  Shape cpu{args.get_int("cpu-layers"), args.get_int("cpu-hidden"), args.get_int("cpu-heads"),
+            args.get_int("cpu-kv-heads"), args.get_int("cpu-intermediate"), args.get_int("cpu-vocab")};
+  const int64_t cpu_prompt = args.get_int("cpu-prompt-len");
+  const int64_t cpu_steps = args.get_int("cpu-decode-tokens");
+  const auto cpu_batches = parse_list(args.get("cpu-batch"), "cpu-batch");
+  Shape gpu{args.get_int("cuda-layers"), args.get_int("cuda-hidden"), args.get_int("cuda-heads"),
+            args.get_int("cuda-kv-heads"), args.get_int("cuda-intermediate"),
+            args.get_int("cuda-vocab")};
+  const int64_t gpu_prompt = args.get_int("prompt-len");
+  const int64_t gpu_steps = args.get_int("decode-tokens");
+  const auto gpu_batches = parse_list(args.get("batch"), "batch");
+  const double bw_given = args.get_double("bandwidth-gbs");
   const bool no_cpu = args.flag("no-cpu");
   const bool no_cuda = args.flag("no-cuda");
-  const int repeat = static_cast<int>(args.get_int("repeat", 3, 1, 1000000));
-  args.finish();
+  const int repeat = static_cast<int>(args.get_int("repeat"));
   torch::NoGradGuard ng;
 
   if (!no_cpu) {
@@ -201,6 +231,6 @@ int run_bench(tmf::cli::Args& args) {
   return 0;
 }
 
-tmf::cli::Register reg("bench-llm", "Llama backbone throughput: CPU small model, CUDA 7B-shaped bf16", run_bench);
+tmf::cli::Register reg(spec, run_bench);
 
 }  // namespace

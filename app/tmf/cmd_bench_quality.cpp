@@ -3,11 +3,7 @@
 // SAME stored test candidate set, over several seeds; each evaluation is stored in the dataset
 // (eval_runs: model_kind, seed, candidate set, settings), which also makes the command resumable:
 // a (model, dataset, seed) with a stored run is not retrained unless --redo.
-//   tmf bench quality --dataset FILE [--dataset FILE ...] [--models gru4rec,sasrec,...,tmf]
-//       [--seeds 3 | --seed-list 0,1,2] [--split default] [--candidates default] [--work DIR]
-//       [--set kind.key=value ...] [--tmf-preset default|demo|tiny] [--tmf-steps N] [--tmf-backbone-steps N]
-//       [--tmf-decode constrained,free] [--llm-limit N] [--device cpu|cuda|auto] [--threads 1]
-//       [--out PREFIX] [--redo] [--quiet]
+// Options: the Spec below (`tmf bench quality --help`).
 // Prints Table 2 in Markdown (HitRate@1 over all test rows and ValidRatio, mean ± std over seeds;
 // per dataset the best HitRate@1 in bold, the second underlined); --out also writes PREFIX.md,
 // PREFIX.csv and PREFIX.json. Models: the baselines of core/baselines (recommender_kinds()) and
@@ -74,26 +70,64 @@ std::string label(const std::string& kind, const std::string& decode) {
   return decode.empty() ? kind : kind + " (" + decode + ")";
 }
 
+std::string every_model() {
+  std::string s;
+  for (const auto& k : recommender_kinds()) s += k + ",";
+  return s + "tmf";
+}
+
+const Spec spec =
+    Spec("bench quality", "Table 2: train and evaluate every baseline and TMF on stored candidate sets")
+        .describe(
+            "Every model is trained on the split's training examples (early stopping on the validation "
+            "candidates) and evaluated on the same stored test candidate set over several seeds. Each evaluation "
+            "is stored in the dataset, which makes the command resumable: a (model, dataset, seed) with a stored "
+            "run is not retrained unless --redo. Prints Table 2 in Markdown (HitRate@1 over all test rows and "
+            "ValidRatio, mean +- std over seeds; per dataset the best in bold, the second underlined).")
+        .repeated("dataset", "FILE", "dataset file (.tmfdb); also accepted as positional arguments")
+        .text("models", "LIST", "", "comma-separated models; tmf gives one row per decoding mode")
+        .computed_default(every_model())
+        .integer("seeds", "3", 1, 1000000, "number of seeds (0, 1, ... N-1)")
+        .text("seed-list", "LIST", "", "comma-separated seeds instead of --seeds")
+        .text("split", "NAME", "default", "the dataset's split")
+        .text("candidates", "NAME", "default", "the stored candidate set")
+        .text("work", "DIR", "", "folder for trained models")
+        .computed_default("FILE.bench beside each dataset; with --work, DIR/<dataset name>")
+        .repeated("set", "KIND.KEY=VALUE", "override a model setting (VALUE as JSON, else a string)")
+        .choice("tmf-preset", {"default", "demo", "tiny"}, "default", "training recipe of the LLM models (tmf, llara, text-llm)")
+        .integer("tmf-steps", "0", 0, 1LL << 40, "tuning steps of the LLM models (0: the preset's)")
+        .integer("tmf-backbone-steps", "0", 0, 1LL << 40, "backbone warm-up steps of the LLM models (0: the preset's)")
+        .text("tmf-decode", "LIST", "constrained,free", std::string("comma-separated TMF decoding modes (") + kDecodeModesHelp + ")")
+        .integer("llm-limit", "0", 0, 1LL << 40, "evaluate the LLM models on the first N test rows only (0: all)")
+        .text("device", "DEVICE", "cpu", "cpu, cuda, cuda:N or auto")
+        .integer("threads", "1", 1, 4096,
+                 "CPU intra-op threads of the ranking models (tiny tensors: 1 is fastest); the LLM models use every "
+                 "core")
+        .text("out", "PREFIX", "", "also write PREFIX.md, PREFIX.csv and PREFIX.json")
+        .flag("redo", "retrain models that have a stored run")
+        .flag("quiet", "no progress output")
+        .positionals("FILE...", 0, 1000, "more dataset files")
+        .example("tmf bench quality --models pop,mbht,sasrec --seeds 3 data/worlds/demo/pets.tmfdb")
+        .example("tmf bench quality --dataset pets.tmfdb --models tmf --tmf-preset tiny --llm-limit 50 --out table2");
+
 int bench_quality(Args& a) {
   std::vector<std::string> datasets = a.all("dataset");
-  std::string models_arg = a.get("models", "");
-  const int64_t n_seeds = a.get_int("seeds", 3);
-  const std::string seed_list = a.get("seed-list", "");
-  const std::string split = a.get("split", "default"), cands = a.get("candidates", "default");
-  const std::string work_arg = a.get("work", "");
+  std::string models_arg = a.opt("models").value_or("");
+  const int64_t n_seeds = a.get_int("seeds");
+  const std::string seed_list = a.opt("seed-list").value_or("");
+  const std::string split = a.get("split"), cands = a.get("candidates");
+  const std::string work_arg = a.opt("work").value_or("");
   const std::vector<std::string> sets = a.all("set");
-  const std::string tmf_preset = a.get("tmf-preset", "default");
-  const int64_t tmf_steps = a.get_int("tmf-steps", 0), tmf_backbone = a.get_int("tmf-backbone-steps", 0);
-  const std::string tmf_decode = a.get("tmf-decode", "constrained,free");
-  const int64_t llm_limit = a.get_int("llm-limit", 0);
-  const std::string device = resolve_device(a.get("device", "cpu"));
-  const int threads = int(a.get_int("threads", 1, 1, 4096));
-  const std::string out = a.get("out", "");
+  const std::string tmf_preset = a.get("tmf-preset");
+  const int64_t tmf_steps = a.get_int("tmf-steps"), tmf_backbone = a.get_int("tmf-backbone-steps");
+  const std::string tmf_decode = a.get("tmf-decode");
+  const int64_t llm_limit = a.get_int("llm-limit");
+  const std::string device = resolve_device(a.get("device"));
+  const int threads = int(a.get_int("threads"));
+  const std::string out = a.opt("out").value_or("");
   const bool redo = a.flag("redo"), quiet = a.flag("quiet");
   for (auto& p : a.positionals()) datasets.push_back(p);  // after every option is consumed
-  a.finish();
-  TMF_CHECK(!datasets.empty(), "tmf bench quality needs one or more --dataset FILE");
-  TMF_CHECK(threads >= 0, "--threads must be >= 0 (0: every core), got ", threads);
+  if (datasets.empty()) throw UsageError("tmf bench quality needs one or more --dataset FILE");
 
   std::vector<std::string> models;
   if (models_arg.empty()) {
@@ -105,9 +139,13 @@ int bench_quality(Args& a) {
   for (auto& m : models) (void)recommender_defaults(m);  // unknown kinds fail before any training
   std::vector<uint64_t> seeds;
   if (!seed_list.empty()) {
-    for (auto& s : tmf::split(seed_list, ',')) seeds.push_back(std::stoull(std::string(trim(s))));
+    for (auto& s : tmf::split(seed_list, ',')) {
+      long long v = 0;
+      if (!parse_int64(trim(s), v) || v < 0)
+        throw UsageError("--seed-list wants comma-separated non-negative integers, not '" + seed_list + "'");
+      seeds.push_back(uint64_t(v));
+    }
   } else {
-    TMF_CHECK(n_seeds >= 1, "--seeds must be at least 1, got ", n_seeds);
     for (int64_t s = 0; s < n_seeds; ++s) seeds.push_back(uint64_t(s));
   }
   std::vector<std::string> decodes;
@@ -297,7 +335,7 @@ int bench_quality(Args& a) {
   return 0;
 }
 
-Register reg("bench-quality", "Table 2: train and evaluate every baseline and TMF on stored candidate sets", bench_quality);
+Register reg(spec, bench_quality);
 
 }  // namespace
 }  // namespace tmf::cli

@@ -1,4 +1,4 @@
-// tmf bench-tmf: full TMF (fusion + adaptors + hybrid prompts + Llama with LoRA) on random weights
+// tmf bench tmf: full TMF (fusion + adaptors + hybrid prompts + Llama with LoRA) on random weights
 // and random item features, at the shapes of the paper: one training step (forward + backward +
 // Adam on LoRA, fusion and adaptors) and batched greedy inference. Default: a Llama-2-7B-shaped
 // bf16 backbone with LoRA r 8 on CUDA; --small runs a 4-layer hidden-256 model (e.g. on CPU).
@@ -39,15 +39,30 @@ double peak_gib(const torch::Device& d) {
   return 0;
 }
 
+const tmf::cli::Spec spec =
+    tmf::cli::Spec("bench tmf", "full TMF training step and batched inference on random weights (7B-shaped on CUDA)")
+        .describe(
+            "Fusion + adaptors + hybrid prompts + Llama with LoRA on random weights and random item features: one "
+            "training step (forward, backward, Adam on LoRA, fusion and adaptors) and batched greedy inference. "
+            "Prints tokens/s, sequences/s and peak CUDA memory.")
+        .required("tokenizer", "FILE", "SentencePiece tokenizer.model for the prompts")
+        .flag("small", "a 4-layer hidden-256 backbone instead of the Llama-2-7B shape (for CPU)")
+        .text("device", "DEVICE", "auto", "cpu, cuda, cuda:N or auto (CUDA when present)")
+        .integer("train-batch", "8", 1, 1 << 20, "sequences per training step")
+        .integer("batch", "64", 1, 1 << 20, "sequences per inference batch")
+        .integer("history", "20", 1, 100000, "history steps per sequence")
+        .integer("max-new-tokens", "16", 1, 100000, "tokens generated per answer")
+        .integer("lora-r", "8", 1, 4096, "LoRA rank")
+        .example("tmf bench tmf --tokenizer models/demo/backbone/tokenizer.model --small --device cpu");
+
 int run_bench_tmf(tmf::cli::Args& a) {
   using namespace tmf;
   const std::string tokenizer = a.req("tokenizer");
   const bool small = a.flag("small");
-  const std::string device = resolve_device(a.get("device", "auto"));
-  const int64_t train_batch = a.get_int("train-batch", 8), infer_batch = a.get_int("batch", 64);
-  const int64_t history = a.get_int("history", 20), new_tokens = a.get_int("max-new-tokens", 16);
-  const int64_t rank = a.get_int("lora-r", 8);
-  a.finish();
+  const std::string device = resolve_device(a.get("device"));
+  const int64_t train_batch = a.get_int("train-batch"), infer_batch = a.get_int("batch");
+  const int64_t history = a.get_int("history"), new_tokens = a.get_int("max-new-tokens");
+  const int64_t rank = a.get_int("lora-r");
   init_torch_threads();
   torch::Device dev(device);
   LlamaConfig c;
@@ -153,7 +168,7 @@ int run_bench_tmf(tmf::cli::Args& a) {
   return 0;
 }
 
-tmf::cli::Register reg("bench-tmf", "full TMF training step and batched inference on random weights (7B-shaped on CUDA)",
+tmf::cli::Register reg(spec,
                        run_bench_tmf);
 
 }  // namespace

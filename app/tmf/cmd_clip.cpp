@@ -1,9 +1,6 @@
 // tmf clip: CLIP embeddings from a Hugging Face CLIPModel directory (config.json,
 // model.safetensors, preprocessor_config.json).
-//   tmf clip embed-image --model DIR IMAGE --out FILE [--device cpu|cuda|auto]
-//       writes tensor image_embeds (1, P) float32 (projected, not normalised)
-//   tmf clip embed-text --model DIR --ids 1,2,3 [--ids ...] --out FILE [--device ...]
-//       writes tensor text_embeds (N, P); shorter rows are padded with pad_token_id and masked
+// Options: the Specs below (`tmf clip embed-image --help`, `tmf clip embed-text --help`).
 #include <torch/torch.h>
 
 #include <cstdio>
@@ -31,45 +28,63 @@ std::vector<int64_t> parse_ids(const std::string& s) {
   return out;
 }
 
-int run_clip(tmf::cli::Args& args) {
+const tmf::cli::Spec image_spec =
+    tmf::cli::Spec("clip embed-image", "the CLIP image embedding of one image")
+        .describe("Writes tensor image_embeds (1, P) float32 (projected, not normalised) to a safetensors file.")
+        .required("model", "DIR", "Hugging Face CLIPModel folder (config.json, model.safetensors, preprocessor_config.json)")
+        .required("out", "FILE", "safetensors file to write")
+        .text("device", "DEVICE", "auto", "cpu, cuda, cuda:N or auto (CUDA when present)")
+        .positionals("IMAGE", 1, 1, "a PNG or JPEG image")
+        .example("tmf clip embed-image --model models/demo/clip photo.png --out photo.safetensors");
+
+const tmf::cli::Spec text_spec =
+    tmf::cli::Spec("clip embed-text", "CLIP text embeddings of token id rows")
+        .describe(
+            "Writes tensor text_embeds (N, P) float32 to a safetensors file; shorter rows are padded with "
+            "pad_token_id and masked.")
+        .required("model", "DIR", "Hugging Face CLIPModel folder (config.json, model.safetensors)")
+        .required("out", "FILE", "safetensors file to write")
+        .repeated("ids", "LIST", "(at least one) comma-separated token ids of one text")
+        .text("device", "DEVICE", "auto", "cpu, cuda, cuda:N or auto (CUDA when present)")
+        .example("tmf clip embed-text --model models/demo/clip --ids 49406,320,1929,49407 --out text.safetensors");
+
+int embed_image(tmf::cli::Args& args) {
   const std::string model_dir = args.req("model");
   const std::string out = args.req("out");
-  const std::string device = tmf::resolve_device(args.get("device", "auto"));
-  std::vector<std::string> id_rows = args.all("ids");
-  std::vector<std::string> pos = args.positionals();
-  args.finish();
-  TMF_CHECK(!pos.empty(), "usage: tmf clip embed-image|embed-text --model DIR ... --out FILE");
-  const std::string sub = pos[0];
+  const std::string device = tmf::resolve_device(args.get("device"));
+  const std::string image = args.positionals()[0];
   tmf::init_torch_threads();
   torch::NoGradGuard no_grad;
-
-  if (sub == "embed-image") {
-    TMF_CHECK(pos.size() == 2, "usage: tmf clip embed-image --model DIR IMAGE --out FILE");
-    TMF_CHECK(id_rows.empty(), "--ids belongs to embed-text");
-    auto processor = tmf::read_clip_image_processor_config(model_dir);
-    tmf::ClipModel model = tmf::load_clip(model_dir, device);
-    const std::string bytes = tmf::read_file(pos[1]);
-    tmf::PixelValues pv = tmf::clip_preprocess(
-        tmf::decode_image(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "'" + pos[1] + "'"), processor);
-    torch::Tensor emb = model->get_image_features(tmf::to_pixel_tensor(pv).to(torch::Device(device)));  // (1, P)
-    tmf::st::save(out, {{"image_embeds", emb.to(torch::kFloat32)}});
-    std::printf("image_embeds %lldx%lld -> %s\n", (long long)emb.size(0), (long long)emb.size(1), out.c_str());
-    return 0;
-  }
-  if (sub == "embed-text") {
-    TMF_CHECK(pos.size() == 1, "unexpected argument '", pos.size() > 1 ? pos[1] : "", "' for embed-text");
-    TMF_CHECK(!id_rows.empty(), "embed-text needs at least one --ids 1,2,3");
-    tmf::ClipModel model = tmf::load_clip(model_dir, device);
-    std::vector<std::vector<int64_t>> rows;
-    for (const auto& r : id_rows) rows.push_back(parse_ids(r));
-    auto [ids, mask] = tmf::pad_token_batch(rows, model->config.text.pad_token_id);
-    torch::Tensor emb = model->get_text_features(ids.to(torch::Device(device)), mask.to(torch::Device(device)));  // (N, P)
-    tmf::st::save(out, {{"text_embeds", emb.to(torch::kFloat32)}});
-    std::printf("text_embeds %lldx%lld -> %s\n", (long long)emb.size(0), (long long)emb.size(1), out.c_str());
-    return 0;
-  }
-  tmf::fail("unknown clip subcommand '", sub, "' (expected embed-image or embed-text)");
+  auto processor = tmf::read_clip_image_processor_config(model_dir);
+  tmf::ClipModel model = tmf::load_clip(model_dir, device);
+  const std::string bytes = tmf::read_file(image);
+  tmf::PixelValues pv = tmf::clip_preprocess(
+      tmf::decode_image(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "'" + image + "'"), processor);
+  torch::Tensor emb = model->get_image_features(tmf::to_pixel_tensor(pv).to(torch::Device(device)));  // (1, P)
+  tmf::st::save(out, {{"image_embeds", emb.to(torch::kFloat32)}});
+  std::printf("image_embeds %lldx%lld -> %s\n", (long long)emb.size(0), (long long)emb.size(1), out.c_str());
+  return 0;
 }
 
-tmf::cli::Register reg("clip", "CLIP embeddings: embed-image, embed-text", run_clip);
+int embed_text(tmf::cli::Args& args) {
+  const std::string model_dir = args.req("model");
+  const std::string out = args.req("out");
+  const std::string device = tmf::resolve_device(args.get("device"));
+  const std::vector<std::string> id_rows = args.all("ids");
+  if (id_rows.empty()) throw tmf::cli::UsageError("embed-text needs at least one --ids 1,2,3");
+  std::vector<std::vector<int64_t>> rows;
+  for (const auto& r : id_rows) rows.push_back(parse_ids(r));
+  tmf::init_torch_threads();
+  torch::NoGradGuard no_grad;
+  tmf::ClipModel model = tmf::load_clip(model_dir, device);
+  auto [ids, mask] = tmf::pad_token_batch(rows, model->config.text.pad_token_id);
+  torch::Tensor emb = model->get_text_features(ids.to(torch::Device(device)), mask.to(torch::Device(device)));  // (N, P)
+  tmf::st::save(out, {{"text_embeds", emb.to(torch::kFloat32)}});
+  std::printf("text_embeds %lldx%lld -> %s\n", (long long)emb.size(0), (long long)emb.size(1), out.c_str());
+  return 0;
+}
+
+tmf::cli::RegisterGroup group("clip", "CLIP embeddings from a Hugging Face CLIPModel folder: embed-image, embed-text");
+tmf::cli::Register reg_image(image_spec, embed_image);
+tmf::cli::Register reg_text(text_spec, embed_text);
 }  // namespace

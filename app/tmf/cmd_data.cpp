@@ -1,10 +1,5 @@
 // tmf data import|stats|split|candidates|bench: the dataset side of the command line.
-//   tmf data import --format recbole|retailrocket|taobao|generic --input PATH --out FILE [--name N] [--append] ...
-//   tmf data stats FILE...            Table 1 of the paper, Markdown
-//   tmf data split --dataset FILE [--name default] [--history 20] [--replace]
-//   tmf data candidates --dataset FILE [--split default] [--name default] [--mode random|hard]
-//                       [--seed 42] [--negatives 10] [--replace]
-//   tmf data bench [--ml100k DIR]     import events/s and candidate generation time
+// Options: the Specs below (`tmf data COMMAND --help`).
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -114,45 +109,99 @@ struct ImportLock {
   ImportLock& operator=(const ImportLock&) = delete;
 };
 
+const Spec import_spec =
+    Spec("data import", "import events (and items) into a dataset file")
+        .describe(
+            "Formats: recbole (a folder with NAME.inter and optional .item/.user, or the .inter file), "
+            "retailrocket (events.csv), taobao (UserBehavior.csv) and generic (CSV or JSON lines with a column "
+            "mapping, plus an optional item catalog). A new dataset appears only when the import succeeds; an "
+            "existing one gets the new events in one transaction. Importing the same content twice is refused "
+            "unless --append.")
+        .choice("format", {"recbole", "retailrocket", "taobao", "generic"}, "", "source format")
+        .is_required()
+        .required("out", "FILE", "dataset file (.tmfdb) to create or add to")
+        .text("name", "NAME", "", "dataset name")
+        .computed_default("the file name of --out without its extension")
+        .text("input", "PATH", "", "recbole, retailrocket, taobao: the source file or folder")
+        .text("rating-map", "MAP", "", "recbole: ratings to behaviors (e.g. 1-2:dislike,3:neutral,4-5:like)")
+        .text("target", "BEHAVIOR", "", "target behavior (generic: required; recbole: with --rating-map or --behavior-field)")
+        .text("behavior-field", "FIELD", "", "recbole: use this .inter field as the behavior name instead of ratings")
+        .text("events", "FILE", "", "generic: the events file (.csv or .jsonl)")
+        .choice("events-format", {"csv", "jsonl"}, "", "generic: format of --events")
+        .computed_default("from the extension")
+        .text("sep", "CHAR", ",", "generic: CSV separator (one character or \\t)")
+        .text("map", "MAP", "", "generic: columns of user, item, behavior, time (e.g. user=uid,item=sku,behavior=event,time=ts)")
+        .choice("time-format", {"unix", "unix_ms", "iso8601", "index"}, "unix", "generic: how --map's time column is written")
+        .text("behaviors", "LIST", "", "generic: the behavior vocabulary in order (e.g. view,cart,purchase)")
+        .text("behavior-map", "MAP", "", "generic: source values to vocabulary names (e.g. pv=view,buy=purchase)")
+        .text("catalog", "FILE", "", "generic: item catalog file (.csv or .jsonl)")
+        .choice("catalog-format", {"csv", "jsonl"}, "", "generic: format of --catalog")
+        .computed_default("from the extension")
+        .text("catalog-map", "MAP", "", "generic: catalog columns of id, title, brand, categories, description, image")
+        .text("categories-sep", "CHAR", "|", "generic: separator inside the categories column")
+        .flag("append", "import a source this dataset already holds again (doubles its events)")
+        .flag("quiet", "no progress output")
+        .example("tmf data import --format recbole --input ml-100k/ --out ml100k.tmfdb")
+        .example(
+            "tmf data import --format generic --events events.csv --map user=uid,item=sku,behavior=event,time=ts "
+            "--behaviors view,cart,purchase --target purchase --out shop.tmfdb");
+
+// Options of other formats are refused, not ignored.
+void only_for(const Args& a, const std::string& format, const std::vector<std::string>& names,
+              const std::string& formats) {
+  for (const auto& n : names)
+    if (a.has(n)) throw UsageError("--" + n + " applies to --format " + formats + ", not " + format);
+}
+
+std::string required_for(const Args& a, const std::string& name, const std::string& format) {
+  auto v = a.opt(name);
+  if (!v) throw UsageError("--format " + format + " needs --" + name);
+  return *v;
+}
+
 int data_import(Args& a) {
   const std::string format = a.req("format");
   const std::string out = a.req("out");
   const bool fresh = !file_exists(out);
   std::string name = a.get("name", std::filesystem::path(out).stem().string());
+  const std::vector<std::string> recbole_only = {"rating-map", "behavior-field"};
+  const std::vector<std::string> generic_only = {"events", "events-format", "sep", "map", "time-format", "behaviors",
+                                                 "behavior-map", "catalog", "catalog-format", "catalog-map", "categories-sep"};
+  if (format != "recbole") only_for(a, format, recbole_only, "recbole");
+  if (format != "generic") only_for(a, format, generic_only, "generic");
+  if (format == "generic") only_for(a, format, {"input"}, "recbole, retailrocket or taobao");
+  if (format == "retailrocket" || format == "taobao") only_for(a, format, {"target"}, "generic or recbole");
   RecboleOptions ro;
   GenericOptions go;
   std::string input;
   if (format == "recbole") {
-    input = a.req("input");
+    input = required_for(a, "input", format);
     auto mapping = a.opt("rating-map");
     auto target = a.opt("target");
     if (mapping || target) ro.mapping = RatingMapping::parse(mapping.value_or("1-2:dislike,3:neutral,4-5:like"), target.value_or("like"));
-    ro.behavior_field = a.get("behavior-field", "");
+    ro.behavior_field = a.opt("behavior-field").value_or("");
     if (!ro.behavior_field.empty()) ro.target = target.value_or("");
   } else if (format == "retailrocket" || format == "taobao") {
-    input = a.req("input");
-  } else if (format == "generic") {
-    go.events_path = a.req("events");
-    go.events_format = a.get("events-format", "");
-    std::string sep = a.get("sep", ",");
+    input = required_for(a, "input", format);
+  } else {
+    go.events_path = required_for(a, "events", format);
+    go.events_format = a.opt("events-format").value_or("");
+    std::string sep = a.get("sep");
     TMF_CHECK(sep.size() == 1 || sep == "\\t", "--sep must be one character, got '", sep, "'");
     go.csv_sep = sep == "\\t" ? '\t' : sep[0];
-    go.event_map = parse_mapping(a.req("map"), "--map");
-    go.time_format = a.get("time-format", "unix");
-    const std::string behaviors = a.req("behaviors");  // split() views into it: it must outlive the loop
+    go.event_map = parse_mapping(required_for(a, "map", format), "--map");
+    go.time_format = a.get("time-format");
+    const std::string behaviors = required_for(a, "behaviors", format);  // split() views into it: it must outlive the loop
     for (auto b : split(behaviors, ',')) go.behaviors.emplace_back(trim(b));
-    go.target = a.req("target");
-    go.behavior_aliases = parse_mapping(a.get("behavior-map", ""), "--behavior-map");
-    go.catalog_path = a.get("catalog", "");
-    go.catalog_format = a.get("catalog-format", "");
-    if (!go.catalog_path.empty()) go.catalog_map = parse_mapping(a.req("catalog-map"), "--catalog-map");
-    go.categories_sep = a.get("categories-sep", "|");
-  } else {
-    fail("unknown import format '", format, "' (expected recbole, retailrocket, taobao or generic)");
+    go.target = required_for(a, "target", format);
+    go.behavior_aliases = parse_mapping(a.opt("behavior-map").value_or(""), "--behavior-map");
+    go.catalog_path = a.opt("catalog").value_or("");
+    go.catalog_format = a.opt("catalog-format").value_or("");
+    if (!go.catalog_path.empty()) go.catalog_map = parse_mapping(required_for(a, "catalog-map", "generic with --catalog"), "--catalog-map");
+    go.categories_sep = a.get("categories-sep");
   }
   const bool quiet = a.flag("quiet");
   const bool append = a.flag("append");
-  a.finish();
   Progress progress = terminal_progress(quiet);
   const std::string source = input.empty() ? go.events_path : input;
   const std::string hash = source_hash({source, go.catalog_path});
@@ -205,13 +254,18 @@ int data_import(Args& a) {
   return 0;
 }
 
+const Spec stats_spec = Spec("data stats", "Table 1 of the paper for dataset files, in Markdown")
+                            .text("dataset", "FILE", "", "a dataset file (.tmfdb); more as positional arguments")
+                            .flag("json", "one JSON object per dataset and line instead of the table")
+                            .positionals("FILE...", 0, 100000, "dataset files")
+                            .example("tmf data stats data/worlds/demo/*.tmfdb");
+
 int data_stats(Args& a) {
   bool json = a.flag("json");
   std::vector<std::string> files;
   if (auto d = a.opt("dataset")) files.push_back(*d);
   for (auto& f : a.positionals()) files.push_back(f);
-  a.finish();
-  TMF_CHECK(!files.empty(), "tmf data stats needs one or more dataset files");
+  if (files.empty()) throw UsageError("tmf data stats needs one or more dataset files");
   std::vector<DatasetStats> rows;
   for (auto& f : files) rows.push_back(dataset_stats(Dataset::open(f, /*read_only=*/true)));
   if (json) {
@@ -233,29 +287,46 @@ int data_stats(Args& a) {
   return 0;
 }
 
+const Spec split_spec =
+    Spec("data split", "make a leave-one-out split: each user's last target event is the test row, the one before it validation")
+        .required("dataset", "FILE", "dataset file (.tmfdb)")
+        .text("name", "NAME", "default", "name of the split")
+        .integer("history", "20", 1, 100000, "history steps kept before each row")
+        .flag("replace", "replace a split of the same name (and its candidate sets)")
+        .example("tmf data split --dataset shop.tmfdb --history 20");
+
 int data_split(Args& a) {
   Dataset ds = Dataset::open(a.req("dataset"));
   SplitOptions o;
-  o.name = a.get("name", "default");
-  o.history_len = int(a.get_int("history", 20, 1, 100000));
+  o.name = a.get("name");
+  o.history_len = int(a.get_int("history"));
   o.replace = a.flag("replace");
-  a.finish();
   auto s = make_split(ds, o, terminal_progress(true));
   std::printf("split '%s': %lld users, %lld validation rows, %lld test rows, %lld users skipped (no target with history)\n",
               o.name.c_str(), (long long)s.users, (long long)s.valid_rows, (long long)s.test_rows, (long long)s.users_skipped);
   return 0;
 }
 
+const Spec candidates_spec =
+    Spec("data candidates", "store a candidate set: the truth plus sampled negatives for every validation and test row")
+        .required("dataset", "FILE", "dataset file (.tmfdb)")
+        .text("split", "NAME", "default", "the split whose rows get candidates")
+        .text("name", "NAME", "default", "name of the candidate set")
+        .choice("mode", {"random", "hard"}, "random", "negatives drawn uniformly, or from the truth's category (hard)")
+        .integer("seed", "42", 0, 1LL << 62, "random seed")
+        .integer("negatives", "10", 1, 100000, "negatives per row (the paper: 10)")
+        .flag("replace", "replace a candidate set of the same name")
+        .example("tmf data candidates --dataset shop.tmfdb --mode hard --seed 7");
+
 int data_candidates(Args& a) {
   Dataset ds = Dataset::open(a.req("dataset"));
   CandidateOptions o;
-  o.split = a.get("split", "default");
-  o.name = a.get("name", "default");
-  o.mode = a.get("mode", "random");
-  o.seed = uint64_t(a.get_int("seed", 42));
-  o.num_negatives = int(a.get_int("negatives", 10, 1, 100000));
+  o.split = a.get("split");
+  o.name = a.get("name");
+  o.mode = a.get("mode");
+  o.seed = uint64_t(a.get_int("seed"));
+  o.num_negatives = int(a.get_int("negatives"));
   o.replace = a.flag("replace");
-  a.finish();
   auto t0 = std::chrono::steady_clock::now();
   auto s = make_candidates(ds, o, terminal_progress(true));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -265,10 +336,15 @@ int data_candidates(Args& a) {
   return 0;
 }
 
+const Spec bench_spec = Spec("data bench", "import events/s, split and candidate generation time on MovieLens-100K")
+                            .text("ml100k", "DIR", "", "the RecBole ml-100k folder")
+                            .computed_default("../shared/datasets/ml-100k beside the source tree")
+                            .integer("repeats", "3", 1, 1000000, "runs (the median is printed)")
+                            .example("tmf data bench --repeats 5");
+
 int data_bench(Args& a) {
   std::string ml = a.get("ml100k", std::string(TMF_SOURCE_DIR) + "/../shared/datasets/ml-100k");
-  int repeats = int(a.get_int("repeats", 3, 1, 1000000));
-  a.finish();
+  int repeats = int(a.get_int("repeats"));
   std::string dir = std::filesystem::temp_directory_path().string() + "/tmf-bench-" + std::to_string(::getpid());
   std::filesystem::create_directories(dir);
   std::vector<double> import_s, split_s, cand_s;
@@ -299,21 +375,12 @@ int data_bench(Args& a) {
   return 0;
 }
 
-int run_data(Args& a) {
-  auto sub_opt = a.subcommand();
-  TMF_CHECK(sub_opt.has_value(), "usage: tmf data import|stats|split|candidates|generate|audit|bench [options]");
-  const std::string sub = *sub_opt;
-  if (sub == "stats") return data_stats(a);
-  if (sub == "import") return data_import(a);
-  if (sub == "split") return data_split(a);
-  if (sub == "candidates") return data_candidates(a);
-  if (sub == "bench") return data_bench(a);
-  // The synthetic world lives in its own command file (cmd_data_world.cpp).
-  if ((sub == "generate" || sub == "audit") && registry().count("data-" + sub)) return registry()["data-" + sub].fn(a);
-  fail("unknown subcommand 'data ", sub, "' (expected import, stats, split, candidates, generate, audit, bench)");
-}
-
-Register reg("data", "datasets: import, stats, split, candidates, bench (generate and audit: see tmf data generate)", run_data);
+RegisterGroup group("data", "datasets: import, stats, split, candidates, generate, audit, bench");
+Register reg_import(import_spec, data_import);
+Register reg_stats(stats_spec, data_stats);
+Register reg_split(split_spec, data_split);
+Register reg_candidates(candidates_spec, data_candidates);
+Register reg_bench(bench_spec, data_bench);
 
 }  // namespace
 }  // namespace tmf::cli

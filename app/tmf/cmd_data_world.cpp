@@ -1,12 +1,5 @@
-// tmf data-generate / tmf data-audit: the bundled synthetic worlds (design tmf.md §6).
-//   data-generate --preset demo|paper [--world electronics|pets|sports|all] [--seed N] --out DIR
-//                 [--spec-dir DIR] [--items N] [--users N] [--avg-len X] [--force] [--quiet]
-//     writes DIR/<world>.tmfdb per world, then the default split (history 20) and the default
-//     candidate set (seed = --seed, 10 negatives). Refuses to overwrite a file without --force.
-//   data-audit --dataset FILE [--dataset FILE ...] [--split default] [--candidates default]
-//              [--part test] [--seed N]
-//     prints a Markdown table of HitRate@1 of single-modality predictors (world/audit.h).
-// `tmf data generate` / `tmf data audit` reach these through the `data` command.
+// tmf data generate / tmf data audit: the bundled synthetic worlds (design tmf.md §6).
+// Options: the Specs below (`tmf data generate --help`, `tmf data audit --help`).
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -31,19 +24,49 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+const tmf::cli::Spec generate_spec =
+    tmf::cli::Spec("data generate", "generate the synthetic benchmark worlds (demo / paper presets)")
+        .describe(
+            "Writes DIR/<world>.tmfdb per world (catalog with rendered product images, shoppers' view / add to cart "
+            "/ purchase events), then the default split (history 20) and the default candidate set (seed = --seed, "
+            "10 negatives). Deterministic for a spec, preset, sizes and seed. Refuses to overwrite a file without "
+            "--force.")
+        .required("out", "DIR", "folder to write the dataset files into")
+        .text("preset", "NAME", "demo", "a size preset of the world specs: demo (small, for the app) or paper (Table 1 of the paper)")
+        .text("world", "NAME", "all", "one world spec by name (electronics, pets, sports) or all")
+        .integer("seed", "1", 0, 1LL << 62, "random seed")
+        .text("spec-dir", "DIR", "", "folder of world specs (*.json)")
+        .computed_default("$TMF_WORLDS_DIR, else data/worlds of the source tree")
+        .integer("items", "0", 0, 10000000, "catalog size (0: the preset's)")
+        .integer("users", "0", 0, 100000000, "users (0: the preset's)")
+        .number("avg-len", "0", 0, 100000, "average events per user (0: the preset's)")
+        .flag("force", "overwrite existing dataset files")
+        .flag("quiet", "no progress output")
+        .example("tmf data generate --preset demo --out data/demo")
+        .example("tmf data generate --world pets --seed 11 --out /tmp/pets11");
+
+const tmf::cli::Spec audit_spec =
+    tmf::cli::Spec("data audit", "HitRate@1 of single-modality predictors on datasets (what each modality can tell)")
+        .describe("Prints a Markdown table: one row per dataset, one column per predictor (world/audit.h).")
+        .repeated("dataset", "FILE", "(at least one) dataset file (.tmfdb)")
+        .text("split", "NAME", "default", "the split")
+        .text("candidates", "NAME", "default", "the stored candidate set")
+        .choice("part", {"test", "valid"}, "test", "which split rows to score")
+        .integer("seed", "7", 0, 1LL << 62, "random seed of the predictors that sample")
+        .example("tmf data audit --dataset data/demo/pets.tmfdb --dataset data/demo/sports.tmfdb");
+
 int run_generate(tmf::cli::Args& args) {
   tmf::world::GenerateOptions opts;
-  opts.preset = args.get("preset", "demo");
-  const std::string world = args.get("world", "all");
-  opts.seed = uint64_t(args.get_int("seed", 1));
+  opts.preset = args.get("preset");
+  const std::string world = args.get("world");
+  opts.seed = uint64_t(args.get_int("seed"));
   const std::string out = args.req("out");
   const std::string spec_dir = args.get("spec-dir", tmf::world::default_spec_dir());
-  opts.items = args.get_int("items", 0);
-  opts.users = args.get_int("users", 0);
-  opts.avg_len = args.get_double("avg-len", 0);
+  opts.items = args.get_int("items");
+  opts.users = args.get_int("users");
+  opts.avg_len = args.get_double("avg-len");
   const bool force = args.flag("force");
   const bool quiet = args.flag("quiet");
-  args.finish();
 
   std::vector<std::string> worlds = world == "all" ? tmf::world::list_worlds(spec_dir) : std::vector<std::string>{world};
   TMF_CHECK(!worlds.empty(), "no world specs (*.json) in ", spec_dir);
@@ -93,12 +116,11 @@ int run_generate(tmf::cli::Args& args) {
 int run_audit(tmf::cli::Args& args) {
   tmf::world::AuditOptions opts;
   const auto datasets = args.all("dataset");
-  TMF_CHECK(!datasets.empty(), "give at least one --dataset FILE");
-  opts.split = args.get("split", "default");
-  opts.candidates = args.get("candidates", "default");
-  opts.part = args.get("part", "test");
-  opts.seed = uint64_t(args.get_int("seed", 7));
-  args.finish();
+  if (datasets.empty()) throw tmf::cli::UsageError("give at least one --dataset FILE");
+  opts.split = args.get("split");
+  opts.candidates = args.get("candidates");
+  opts.part = args.get("part");
+  opts.seed = uint64_t(args.get_int("seed"));
   std::vector<tmf::world::AuditResult> results;
   for (const auto& path : datasets) {
     auto ds = tmf::Dataset::open(path, /*read_only=*/true);
@@ -112,7 +134,8 @@ int run_audit(tmf::cli::Args& args) {
   return 0;
 }
 
-tmf::cli::Register reg_generate("data-generate", "generate the synthetic benchmark worlds (demo / paper presets)",
-                                run_generate);
-tmf::cli::Register reg_audit("data-audit", "HitRate@1 of single-modality predictors on a dataset", run_audit);
+tmf::cli::Register reg_generate(generate_spec, run_generate);
+tmf::cli::Register reg_audit(audit_spec, run_audit);
+tmf::cli::RegisterAlias alias_generate("data-generate", "data generate");
+tmf::cli::RegisterAlias alias_audit("data-audit", "data audit");
 }  // namespace

@@ -1,7 +1,6 @@
 // tmf eval: HitRate@1 and ValidRatio of a TMF model package on a dataset's stored candidate sets;
 // every run is stored in the dataset (eval_runs).
-//   tmf eval --dataset FILE --model DIR [--split default] [--candidates default] [--part test]
-//            [--decode free|constrained|likelihood] [--limit N] [--batch 16] [--json] [--device cpu|cuda]
+// Options: the Spec below (`tmf eval --help`).
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
@@ -18,18 +17,34 @@
 
 namespace {
 
+const tmf::cli::Spec spec =
+    tmf::cli::Spec("eval", "HitRate@1 / ValidRatio of a TMF package on stored candidate sets")
+        .describe("Every run is stored in the dataset (eval_runs) and shows in the app's Experiments dock.")
+        .required("dataset", "FILE", "dataset file (.tmfdb) with the split and candidate set")
+        .required("model", "DIR", "TMF model package (tmf train)")
+        .text("split", "NAME", "default", "the split")
+        .text("candidates", "NAME", "default", "the stored candidate set")
+        .choice("part", {"test", "valid"}, "test", "which split rows to evaluate")
+        .choice("decode", {"free", "constrained", "likelihood"}, "free",
+                "free: generate the item name and match it to the candidates (the paper); constrained: generation "
+                "restricted to candidate names; likelihood: the most likely candidate name")
+        .integer("limit", "0", 0, 1LL << 40, "evaluate the first N rows only (0: all)")
+        .integer("batch", "16", 1, 1 << 20, "prompts per batch")
+        .text("device", "DEVICE", "auto", "cpu, cuda, cuda:N or auto (CUDA when present)")
+        .flag("json", "print the result as JSON")
+        .example("tmf eval --dataset data/worlds/demo/pets.tmfdb --model models/pets --decode constrained");
+
 int run_eval(tmf::cli::Args& a) {
   using namespace tmf;
   Dataset ds = Dataset::open(a.req("dataset"));
   const std::string model_dir = a.req("model");
-  const std::string split = a.get("split", "default"), cands = a.get("candidates", "default"), part = a.get("part", "test");
+  const std::string split = a.get("split"), cands = a.get("candidates"), part = a.get("part");
   EvalOptions eo;
-  eo.decode = parse_decode_mode(a.get("decode", "free"));
-  eo.batch = a.get_int("batch", 16);
-  const int64_t limit = a.get_int("limit", 0);
+  eo.decode = parse_decode_mode(a.get("decode"));
+  eo.batch = a.get_int("batch");
+  const int64_t limit = a.get_int("limit");
   const bool json = a.flag("json");
-  const std::string device = resolve_device(a.get("device", "auto"));
-  a.finish();
+  const std::string device = resolve_device(a.get("device"));
   init_torch_threads();
   LoadedPackage pkg = load_package(model_dir, NameBook::of(ds), device, &ds);
   const int64_t set_id = candidate_set_id(ds, split, cands);
@@ -65,6 +80,6 @@ int run_eval(tmf::cli::Args& a) {
   return 0;
 }
 
-tmf::cli::Register reg("eval", "HitRate@1 / ValidRatio of a TMF package on stored candidate sets", run_eval);
+tmf::cli::Register reg(spec, run_eval);
 
 }  // namespace

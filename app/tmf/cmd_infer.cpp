@@ -1,19 +1,7 @@
 // tmf infer: one TMF inference with everything the app shows (tmf/inference.h): the hybrid prompt
 // with its [MT_i]/[MT_b] placeholders, the answer, the matched candidate and validity, a score per
 // candidate, the AMSA/CMA weights per head, timings.
-//   tmf infer --dataset FILE --model DIR  <sequence>  [--decode free|constrained|likelihood]
-//             [--template 0] [--device auto|cpu|cuda] [--json]
-// <sequence> is one of
-//   --user EXTERNAL_ID [--split default] [--candidates default] [--part test]
-//         the user's stored split row and candidate set (the truth is the expected answer)
-//   --step ITEM:BEHAVIOR ... --candidate ITEM ... [--target BEHAVIOR] [--expected ITEM]
-//         ITEM is an item's external id; BEHAVIOR a behavior name; target defaults to the
-//         dataset's target behavior
-//   --request FILE.json
-//         {"history": [{"item": "...", "behavior": "view"}, ...], "target": "purchase",
-//          "candidates": ["...", ...], "expected": "...",
-//          "new_items": [{"name": "...", "text": "...", "image": "photo.png"}]}
-//         items are new items' names or external ids; image paths are relative to the JSON file
+// Options: the Spec below (`tmf infer --help`).
 #include <cstdio>
 #include <filesystem>
 
@@ -138,6 +126,35 @@ void print_text(const InferenceResult& r) {
               r.timings.prepare_ms, r.timings.fusion_ms, r.timings.score_ms, r.timings.generate_ms, r.timings.total_ms);
 }
 
+const cli::Spec spec =
+    cli::Spec("infer", "one TMF inference: prompt, answer, candidate scores, AMSA/CMA attention, timings")
+        .describe(
+            "The sequence is one of: --user ID (the user's stored split row and candidate set; the truth is the "
+            "expected answer); --step ITEM:BEHAVIOR ... --candidate ITEM ... (ITEM an item's external id, "
+            "BEHAVIOR a behavior name); or --request FILE.json: {\"history\": [{\"item\": \"...\", \"behavior\": "
+            "\"view\"}, ...], \"target\": \"purchase\", \"candidates\": [\"...\"], \"expected\": \"...\", "
+            "\"new_items\": [{\"name\": \"...\", \"text\": \"...\", \"image\": \"photo.png\"}]} where items "
+            "are new items' names or external ids and image paths are relative to the JSON file.")
+        .required("dataset", "FILE", "dataset file (.tmfdb)")
+        .required("model", "DIR", "TMF model package (tmf train)")
+        .text("user", "ID", "", "a user's external id: infer their stored test (or --part) row")
+        .text("split", "NAME", "default", "with --user: the split")
+        .text("candidates", "NAME", "default", "with --user: the stored candidate set")
+        .choice("part", {"test", "valid"}, "test", "with --user: which row")
+        .repeated("step", "ITEM:BEHAVIOR", "a history step, oldest first")
+        .repeated("candidate", "ITEM", "with --step: a candidate item")
+        .text("target", "BEHAVIOR", "", "with --step: the behavior to predict")
+        .computed_default("the dataset's target behavior")
+        .text("expected", "ITEM", "", "with --step: the expected answer (marked in the output)")
+        .text("request", "FILE", "", "a JSON request (see above)")
+        .choice("decode", {"free", "constrained", "likelihood"}, "free", "how the answer is decoded (see tmf eval --help)")
+        .integer("template", "0", 0, 1000, "prompt template index")
+        .text("device", "DEVICE", "auto", "cpu, cuda, cuda:N or auto (CUDA when present)")
+        .flag("json", "print the result as JSON (what the app shows)")
+        .example("tmf infer --dataset data/worlds/demo/pets.tmfdb --model models/pets --user u12")
+        .example("tmf infer --dataset pets.tmfdb --model models/pets --step P001:view --step P002:cart --candidate P003 "
+                 "--candidate P004 --json");
+
 int run_infer(cli::Args& a) {
   Dataset ds = Dataset::open(a.req("dataset"));
   const std::string model = a.req("model");
@@ -145,24 +162,27 @@ int run_infer(cli::Args& a) {
   const auto request = a.opt("request");
   const auto steps = a.all("step");
   const auto candidates = a.all("candidate");
-  const std::string split = a.get("split", "default"), cands = a.get("candidates", "default"),
-                    part = a.get("part", "test");
+  const std::string split = a.get("split"), cands = a.get("candidates"),
+                    part = a.get("part");
   const auto target = a.opt("target");
   const auto expected = a.opt("expected");
-  const DecodeMode decode = parse_decode_mode(a.get("decode", "free"));
-  const int template_id = int(a.get_int("template", 0, 0, 1000));
-  const std::string device = a.get("device", "auto");
+  const DecodeMode decode = parse_decode_mode(a.get("decode"));
+  const int template_id = int(a.get_int("template"));
+  const std::string device = a.get("device");
   const bool json = a.flag("json");
-  a.finish();
-  TMF_CHECK(int(user.has_value()) + int(request.has_value()) + int(!steps.empty()) == 1,
-            "give exactly one of --user, --request or --step ... --candidate ...");
+  if (int(user.has_value()) + int(request.has_value()) + int(!steps.empty()) != 1)
+    throw cli::UsageError("give exactly one of --user, --request or --step ... --candidate ...");
+  if (!user && (a.has("split") || a.has("candidates") || a.has("part")))
+    throw cli::UsageError("--split, --candidates and --part apply to --user only");
+  if (steps.empty() && (!candidates.empty() || target || expected))
+    throw cli::UsageError("--candidate, --target and --expected apply to --step only");
   InferenceRequest rq;
   if (user) {
     rq = request_from_user(ds, *user, split, cands, part);
   } else if (request) {
     rq = request_from_json(ds, *request);
   } else {
-    TMF_CHECK(!candidates.empty(), "--step needs --candidate ITEM (one or more)");
+    if (candidates.empty()) throw cli::UsageError("--step needs --candidate ITEM (one or more)");
     for (const auto& s : steps) {
       auto colon = s.rfind(':');
       TMF_CHECK(colon != std::string::npos, "--step '", s, "' is not ITEM:BEHAVIOR");
@@ -190,7 +210,6 @@ int run_infer(cli::Args& a) {
   return 0;
 }
 
-cli::Register reg("infer", "one TMF inference: prompt, answer, candidate scores, AMSA/CMA attention, timings",
-                  run_infer);
+cli::Register reg(spec, run_infer);
 
 }  // namespace

@@ -1,12 +1,5 @@
 // tmf llm: run the Llama backbone from the command line.
-//   tmf llm logits   --model DIR [--adapter DIR] --ids 1,5,9 --out FILE.safetensors [--device D]
-//       writes float32 logits as tensor "logits" (1, T, V).
-//   tmf llm generate --model DIR [--adapter DIR] (--ids 1,5,9 | --prompt TEXT) --max-new-tokens N
-//                    [--no-stop] [--device D]
-//       greedy; prints the full id sequence (prompt + new) on one line, then the decoded new text.
-// --ids are used as given; --prompt is BOS + tokenizer.encode(TEXT) with DIR/tokenizer.model.
-// The device defaults to auto (CUDA when present); --dtype auto|float32|bfloat16|float16 (auto: bf16
-// on CUDA, fp32 on CPU).
+// Options: the Specs below (`tmf llm logits --help`, `tmf llm generate --help`).
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -35,37 +28,56 @@ std::vector<int64_t> parse_ids(const std::string& s) {
   return ids;
 }
 
-int run_llm(tmf::cli::Args& args) {
+// The options both actions share.
+tmf::cli::Spec llm_spec(const std::string& action, const std::string& summary) {
+  return tmf::cli::Spec("llm " + action, summary)
+      .required("model", "DIR", "Hugging Face Llama folder (config.json, model.safetensors, tokenizer.model)")
+      .text("adapter", "DIR", "", "a PEFT LoRA adapter folder (adapter_config.json, adapter_model.safetensors)")
+      .text("device", "DEVICE", "auto", "cpu, cuda, cuda:N or auto (CUDA when present)")
+      .choice("dtype", {"auto", "float32", "bfloat16", "float16"}, "auto", "weight dtype (auto: bfloat16 on CUDA, float32 on CPU)");
+}
+
+const tmf::cli::Spec logits_spec =
+    llm_spec("logits", "the backbone's logits for a token id sequence")
+        .describe("Writes float32 logits as tensor \"logits\" (1, T, V) to a safetensors file.")
+        .required("ids", "LIST", "comma-separated token ids, used as given")
+        .required("out", "FILE", "safetensors file to write")
+        .example("tmf llm logits --model models/pets/backbone --ids 1,5,9 --out logits.safetensors");
+
+const tmf::cli::Spec generate_spec =
+    llm_spec("generate", "greedy generation from token ids or a text prompt")
+        .describe("Prints the full id sequence (prompt + new) on one line, then the decoded new text.")
+        .text("ids", "LIST", "", "comma-separated prompt token ids, used as given")
+        .text("prompt", "TEXT", "", "a text prompt: BOS + its tokens with DIR/tokenizer.model (instead of --ids)")
+        .integer("max-new-tokens", "", 1, 1000000, "tokens to generate at most")
+        .is_required()
+        .flag("no-stop", "do not stop at EOS")
+        .example("tmf llm generate --model models/pets/backbone --prompt \"The user views\" --max-new-tokens 12");
+
+int run_llm(tmf::cli::Args& args, const std::string& action) {
   tmf::init_torch_threads();
-  const auto model_dir = args.opt("model");
+  const auto model_dir = std::optional<std::string>(args.req("model"));
   const auto adapter = args.opt("adapter");
   const auto ids_arg = args.opt("ids");
-  const auto prompt = args.opt("prompt");
-  const auto out = args.opt("out");
-  const long long max_new = args.get_int("max-new-tokens", -1, 1, 1000000);
-  const bool no_stop = args.flag("no-stop");
-  const std::string device = tmf::resolve_device(args.get("device", "auto"));
-  const std::string dtype_name = args.get("dtype", "auto");
-  const auto pos = args.positionals();
-  args.finish();
-  TMF_CHECK(pos.size() == 1 && (pos[0] == "logits" || pos[0] == "generate"),
-            "usage: tmf llm logits|generate --model DIR ... (see the comment of cmd_llm.cpp)");
-  TMF_CHECK(model_dir, "missing required option --model");
-  const std::string action = pos[0];
+  const auto prompt = action == "generate" ? args.opt("prompt") : std::optional<std::string>();
+  const auto out = action == "logits" ? args.opt("out") : std::optional<std::string>();
+  const long long max_new = action == "generate" ? args.get_int("max-new-tokens", 0) : 0;
+  const bool no_stop = action == "generate" && args.flag("no-stop");
+  const std::string device = tmf::resolve_device(args.get("device"));
+  const std::string dtype_name = args.get("dtype");
+  if (action == "generate" && ids_arg.has_value() == prompt.has_value())
+    throw tmf::cli::UsageError("tmf llm generate takes exactly one of --ids and --prompt");
 
   std::optional<torch::Dtype> dtype;
   if (dtype_name == "float32") dtype = torch::kFloat32;
   else if (dtype_name == "bfloat16") dtype = torch::kBFloat16;
   else if (dtype_name == "float16") dtype = torch::kFloat16;
-  else TMF_CHECK(dtype_name == "auto", "--dtype '", dtype_name, "' is not one of auto, float32, bfloat16, float16");
   auto model = tmf::load_llama(*model_dir, {device, dtype});
   if (adapter) tmf::load_lora(*model, *adapter);
   model->eval();
   torch::NoGradGuard ng;
 
   if (action == "logits") {
-    TMF_CHECK(ids_arg && !prompt, "tmf llm logits takes --ids (not --prompt)");
-    TMF_CHECK(out, "missing required option --out");
     auto ids = parse_ids(*ids_arg);
     TMF_CHECK(int64_t(ids.size()) <= model->config.max_position_embeddings, "--ids holds ", ids.size(),
               " tokens; the model has ", model->config.max_position_embeddings, " positions (max_position_embeddings)");
@@ -76,9 +88,6 @@ int run_llm(tmf::cli::Args& args) {
     return 0;
   }
 
-  TMF_CHECK(ids_arg.has_value() != prompt.has_value(), "tmf llm generate takes exactly one of --ids and --prompt");
-  TMF_CHECK(max_new >= 0, "missing required option --max-new-tokens");
-  TMF_CHECK(!out, "--out applies to tmf llm logits only");
   const std::string tok_path = (std::filesystem::path(*model_dir) / "tokenizer.model").string();
   std::optional<tmf::Tokenizer> tok;
   if (prompt || std::filesystem::exists(tok_path)) tok = tmf::Tokenizer::load(tok_path);
@@ -112,6 +121,8 @@ int run_llm(tmf::cli::Args& args) {
   return 0;
 }
 
-tmf::cli::Register reg("llm", "run the Llama backbone: logits | generate (see tmf llm --help)", run_llm);
+tmf::cli::RegisterGroup group("llm", "run a Llama backbone (Hugging Face format, optional PEFT LoRA): logits, generate");
+tmf::cli::Register reg_logits(logits_spec, [](tmf::cli::Args& a) { return run_llm(a, "logits"); });
+tmf::cli::Register reg_generate(generate_spec, [](tmf::cli::Args& a) { return run_llm(a, "generate"); });
 
 }  // namespace

@@ -1,18 +1,11 @@
 // tmf mbht: the MBHT graph encoder / baseline (Yang et al., KDD'22; TMF paper §3.3).
-//   tmf mbht train --dataset FILE [--split default] [--candidates default] [--out DIR] [--epochs N]
-//                  [--seed S] [--device cpu|cuda|auto] [--batch-size N] [--lr X] [--patience N]
-//                  [--dropout X] [--hidden N] [--topk K] [--threads N] [--quiet]
-//     trains on the split's training examples, prints validation HitRate@1 per epoch, keeps the
-//     best epoch, saves DIR (model.safetensors + config.json; default DIR = <dataset>.mbht) and
-//     writes the item / behavior embeddings into the dataset's cache ('mbht-item', 'mbht-behavior').
-//   tmf mbht eval --dataset FILE --model DIR [--split S] [--part test] [--candidates default]
-//                 [--device ...] [--threads N]
-//     prints HitRate@1 on the stored candidate set.
+// Options: the Specs below (`tmf mbht train --help`, `tmf mbht eval --help`).
 // --threads: CPU intra-op threads, default 1: MBHT's tensors are tiny (B x 21 x 64) and on a busy
 // 2-core machine OpenMP's spinning barriers made 2 threads 8x slower than 1 (26 s vs 3 s an epoch).
 #include <torch/torch.h>
 
 #include <cstdio>
+#include <sstream>
 
 #include "cli_progress.h"
 #include "command.h"
@@ -26,30 +19,73 @@
 namespace {
 
 void set_threads(int n) {
-  TMF_CHECK(n >= 0, "--threads must be >= 0 (0: every core), got ", n);
   if (n == 0) tmf::init_torch_threads();
   else at::set_num_threads(n);
 }
 
+std::string text_of(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+const tmf::cli::Spec train_spec =
+    tmf::cli::Spec("mbht train", "train the MBHT graph encoder / baseline on a dataset's split")
+        .describe(
+            "Trains on the split's training examples, prints validation HitRate@1 per epoch, keeps the best epoch, "
+            "saves the model folder (model.safetensors + config.json) and writes the item / behavior embeddings "
+            "into the dataset's cache ('mbht-item', 'mbht-behavior').")
+        .required("dataset", "FILE", "dataset file (.tmfdb)")
+        .text("split", "NAME", "default", "the split to train on")
+        .text("candidates", "NAME", "default", "validation candidate set for early stopping")
+        .text("out", "DIR", "", "model folder to write")
+        .computed_default("FILE.mbht beside the dataset")
+        .integer("epochs", "50", 1, 1000000, "epochs at most")
+        .integer("patience", "10", 1, 1000000, "stop after this many epochs without a better validation HitRate@1")
+        .integer("seed", "0", 0, 1LL << 62, "random seed")
+        .integer("batch-size", "64", 1, 1 << 20, "examples per batch")
+        .number("lr", "1e-3", 1e-12, 10.0, "learning rate")
+        .number("dropout", "", 0.0, 0.99, "dropout")
+        .computed_default(text_of(tmf::MbhtConfig().dropout))
+        .integer("hidden", "", 1, 1 << 16, "hidden size")
+        .computed_default(text_of(double(tmf::MbhtConfig().hidden)))
+        .integer("topk", "", 1, 1 << 16, "hypergraph neighbours per item")
+        .computed_default(text_of(double(tmf::MbhtConfig().hyper_topk)))
+        .text("device", "DEVICE", "cpu", "cpu, cuda, cuda:N or auto")
+        .integer("threads", "1", 0, 4096, "CPU intra-op threads (0: every core; tiny tensors: 1 is fastest)")
+        .flag("quiet", "no progress output")
+        .example("tmf mbht train --dataset data/worlds/demo/pets.tmfdb --epochs 20");
+
+const tmf::cli::Spec eval_spec =
+    tmf::cli::Spec("mbht eval", "HitRate@1 of a trained MBHT model on a stored candidate set")
+        .required("dataset", "FILE", "dataset file (.tmfdb)")
+        .required("model", "DIR", "MBHT model folder (tmf mbht train)")
+        .text("split", "NAME", "", "the split")
+        .computed_default("the split the model was trained on")
+        .text("candidates", "NAME", "default", "the stored candidate set")
+        .choice("part", {"test", "valid"}, "test", "which split rows to evaluate")
+        .text("device", "DEVICE", "cpu", "cpu, cuda, cuda:N or auto")
+        .integer("threads", "1", 0, 4096, "CPU intra-op threads (0: every core)")
+        .example("tmf mbht eval --dataset pets.tmfdb --model pets.tmfdb.mbht");
+
 int mbht_train(tmf::cli::Args& args) {
   const std::string path = args.req("dataset");
   tmf::MbhtTrainOptions opts;
-  opts.split = args.get("split", "default");
-  opts.candidates = args.get("candidates", "default");
+  opts.split = args.get("split");
+  opts.candidates = args.get("candidates");
   const std::string out = args.get("out", path + ".mbht");
-  opts.epochs = args.get_int("epochs", 50);
-  opts.seed = uint64_t(args.get_int("seed", 0));
-  opts.batch_size = args.get_int("batch-size", 64);
-  opts.learning_rate = args.get_double("lr", 1e-3, 1e-12, 10.0);
-  opts.patience = args.get_int("patience", 10);
-  const std::string device = tmf::resolve_device(args.get("device", "cpu"));
+  opts.epochs = args.get_int("epochs");
+  opts.seed = uint64_t(args.get_int("seed"));
+  opts.batch_size = args.get_int("batch-size");
+  opts.learning_rate = args.get_double("lr");
+  opts.patience = args.get_int("patience");
+  const std::string device = tmf::resolve_device(args.get("device"));
   tmf::MbhtConfig cfg;
-  cfg.dropout = args.get_double("dropout", cfg.dropout, 0.0, 0.99);
+  cfg.dropout = args.get_double("dropout", cfg.dropout);
   cfg.hidden = args.get_int("hidden", cfg.hidden);
   cfg.hyper_topk = args.get_int("topk", cfg.hyper_topk);
   const bool quiet = args.flag("quiet");
-  const int threads = int(args.get_int("threads", 1, 1, 4096));
-  args.finish();
+  const int threads = int(args.get_int("threads"));
   set_threads(threads);
 
   tmf::Dataset ds = tmf::Dataset::open(path);
@@ -73,12 +109,11 @@ int mbht_train(tmf::cli::Args& args) {
 int mbht_eval(tmf::cli::Args& args) {
   const std::string path = args.req("dataset");
   const std::string dir = args.req("model");
-  const std::string part = args.get("part", "test");
-  const std::string cands = args.get("candidates", "default");
-  const std::string device = tmf::resolve_device(args.get("device", "cpu"));
+  const std::string part = args.get("part");
+  const std::string cands = args.get("candidates");
+  const std::string device = tmf::resolve_device(args.get("device"));
   std::optional<std::string> split_opt = args.opt("split");
-  const int threads = int(args.get_int("threads", 1, 1, 4096));
-  args.finish();
+  const int threads = int(args.get_int("threads"));
   set_threads(threads);
   tmf::Dataset ds = tmf::Dataset::open(path, /*read_only=*/true);
   tmf::MbhtModel m = tmf::load_mbht(dir, ds, device);
@@ -89,13 +124,7 @@ int mbht_eval(tmf::cli::Args& args) {
   return 0;
 }
 
-int run_mbht(tmf::cli::Args& args) {
-  auto sub = args.subcommand();
-  TMF_CHECK(sub.has_value(), "usage: tmf mbht train|eval --dataset FILE ...");
-  if (*sub == "train") return mbht_train(args);
-  if (*sub == "eval") return mbht_eval(args);
-  tmf::fail("unknown mbht subcommand '", *sub, "' (expected train or eval)");
-}
-
-tmf::cli::Register reg("mbht", "MBHT graph encoder / baseline: train, eval (HitRate@1)", run_mbht);
+tmf::cli::RegisterGroup group("mbht", "the MBHT graph encoder / baseline (Yang et al., KDD'22): train, eval");
+tmf::cli::Register reg_train(train_spec, mbht_train);
+tmf::cli::Register reg_eval(eval_spec, mbht_eval);
 }  // namespace

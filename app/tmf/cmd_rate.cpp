@@ -1,12 +1,5 @@
 // tmf rate: blind human rating studies (paper §5.4, Table 4).
-//   tmf rate create --dataset FILE --name STUDY [--split default] [--candidates default]
-//                   [--sequences 100] [--seed 42] --rater NAME... [--raters a,b,c]
-//                   [--tmf [NAME=]DIR]... [--csv [NAME=]FILE]... [--baseline NAME=FILE]... [--device cpu]
-//   tmf rate add-source --dataset FILE --study STUDY (--tmf [NAME=]DIR | --csv [NAME=]FILE |
-//                   --baseline NAME=FILE) [--replace] [--device cpu]
-//   tmf rate stats  --dataset FILE... --study STUDY [--json]          (Table 4 per source x dataset)
-//   tmf rate export --dataset FILE... --study STUDY [--ratings FILE.csv] [--stats FILE.csv|.json]
-//   tmf rate import --dataset FILE --study STUDY --csv FILE [--overwrite]
+// Options: the Specs below (`tmf rate COMMAND --help`).
 // A study across datasets is a study of the same name in each dataset file. CSV sources have a
 // header with `user,item` (external ids); --baseline stores such a file with kind "baseline".
 #include <cstdio>
@@ -42,12 +35,73 @@ struct SourceArgs {
   std::string device;
 };
 
+// The options that name a study's sources.
+cli::Spec& with_sources(cli::Spec& s) {
+  return s
+      .repeated("tmf", "[NAME=]DIR", "a TMF model package: its recommendation for every sampled sequence")
+      .repeated("csv", "[NAME=]FILE", "recommendations from a CSV file with a header holding user,item (external ids)")
+      .repeated("baseline", "NAME=FILE", "like --csv, stored with kind \"baseline\"")
+      .text("device", "DEVICE", "cpu", "device of the --tmf models: cpu, cuda, cuda:N or auto");
+}
+
+cli::Spec create_spec() {
+  cli::Spec s("rate create", "create a blind rating study: sampled sequences, raters and recommendation sources");
+  s.describe(
+       "A study across datasets is a study of the same name in each dataset file. Raters see each sequence "
+       "with the sources' recommendations in a blind, shuffled order (the app's Ratings dock).")
+      .required("dataset", "FILE", "dataset file (.tmfdb)")
+      .required("name", "STUDY", "name of the study")
+      .text("split", "NAME", "default", "the split whose test rows are sampled")
+      .text("candidates", "NAME", "default", "the stored candidate set")
+      .integer("sequences", "100", 1, 100000000, "sequences to sample")
+      .integer("seed", "42", 0, 1LL << 62, "sampling seed")
+      .repeated("rater", "NAME", "a rater")
+      .repeated("raters", "LIST", "comma-separated raters");
+  return with_sources(s).example(
+      "tmf rate create --dataset pets.tmfdb --name s1 --raters ann,bob --tmf models/pets --baseline pop=pop.csv");
+}
+
+cli::Spec add_source_spec() {
+  cli::Spec s("rate add-source", "add a recommendation source to a study");
+  s.required("dataset", "FILE", "dataset file (.tmfdb)")
+      .required("study", "STUDY", "the study")
+      .flag("replace", "replace a source of the same name (its ratings are deleted)");
+  return with_sources(s).example("tmf rate add-source --dataset pets.tmfdb --study s1 --csv sasrec=sasrec.csv");
+}
+
+const cli::Spec create_study_spec = create_spec();
+const cli::Spec add_source_cli_spec = add_source_spec();
+
+const cli::Spec stats_spec =
+    cli::Spec("rate stats", "Table 4 of the paper: rating statistics per source and dataset")
+        .repeated("dataset", "FILE", "(at least one) dataset file holding the study")
+        .required("study", "STUDY", "the study")
+        .flag("json", "print JSON instead of the Markdown table")
+        .example("tmf rate stats --dataset pets.tmfdb --dataset sports.tmfdb --study s1");
+
+const cli::Spec export_spec =
+    cli::Spec("rate export", "export a study's ratings and statistics")
+        .repeated("dataset", "FILE", "(at least one) dataset file holding the study")
+        .required("study", "STUDY", "the study")
+        .text("ratings", "FILE", "", "write every rating to this CSV file")
+        .text("stats", "FILE", "", "write the statistics to this .csv or .json file")
+        .example("tmf rate export --dataset pets.tmfdb --study s1 --ratings s1.csv --stats s1.json");
+
+const cli::Spec import_spec =
+    cli::Spec("rate import", "import ratings from a CSV file (tmf rate export's format)")
+        .describe("Exit status 3 when ratings conflict with stored ones and --overwrite is not given (nothing is changed).")
+        .required("dataset", "FILE", "dataset file (.tmfdb)")
+        .required("study", "STUDY", "the study")
+        .required("csv", "FILE", "the ratings CSV file")
+        .flag("overwrite", "replace conflicting stored ratings")
+        .example("tmf rate import --dataset pets.tmfdb --study s1 --csv ratings-bob.csv");
+
 SourceArgs source_args(cli::Args& a) {
   SourceArgs s;
   s.tmf = a.all("tmf");
   s.csv = a.all("csv");
   s.baseline = a.all("baseline");
-  s.device = a.get("device", "cpu");
+  s.device = a.get("device");
   return s;
 }
 
@@ -74,17 +128,16 @@ int rate_create(cli::Args& a) {
   Dataset ds = Dataset::open(a.req("dataset"));
   RatingStudySpec spec;
   spec.name = a.req("name");
-  spec.split = a.get("split", "default");
-  spec.candidates = a.get("candidates", "default");
-  spec.n_sequences = int(a.get_int("sequences", 100, 1, 100000000));
-  spec.seed = uint64_t(a.get_int("seed", 42));
+  spec.split = a.get("split");
+  spec.candidates = a.get("candidates");
+  spec.n_sequences = int(a.get_int("sequences"));
+  spec.seed = uint64_t(a.get_int("seed"));
   spec.raters = a.all("rater");
   for (auto& list : a.all("raters"))
     for (auto r : split(list, ','))
       if (!trim(r).empty()) spec.raters.emplace_back(trim(r));
   SourceArgs src = source_args(a);
-  a.finish();
-  TMF_CHECK(!spec.raters.empty(), "a study needs raters: --rater NAME (repeatable) or --raters a,b,c");
+  if (spec.raters.empty()) throw cli::UsageError("a study needs raters: --rater NAME (repeatable) or --raters a,b,c");
   const int64_t id = create_study(ds, spec);
   try {
     add_sources(ds, id, src, false, false);
@@ -106,15 +159,14 @@ int rate_add_source(cli::Args& a) {
   const int64_t id = find_study(ds, a.req("study")).id;
   SourceArgs src = source_args(a);
   const bool replace = a.flag("replace");
-  a.finish();
-  TMF_CHECK(!src.tmf.empty() || !src.csv.empty() || !src.baseline.empty(),
-            "name a source: --tmf [NAME=]DIR, --csv [NAME=]FILE or --baseline NAME=FILE");
+  if (src.tmf.empty() && src.csv.empty() && src.baseline.empty())
+    throw cli::UsageError("name a source: --tmf [NAME=]DIR, --csv [NAME=]FILE or --baseline NAME=FILE");
   add_sources(ds, id, src, replace, false);
   return 0;
 }
 
 std::vector<SourceRatingStats> stats_of(const std::vector<std::string>& datasets, const std::string& study) {
-  TMF_CHECK(!datasets.empty(), "name at least one --dataset FILE");
+  if (datasets.empty()) throw cli::UsageError("name at least one --dataset FILE");
   std::vector<SourceRatingStats> rows;
   for (auto& path : datasets) {
     Dataset ds = Dataset::open(path, /*read_only=*/false);
@@ -127,7 +179,6 @@ int rate_stats(cli::Args& a) {
   auto datasets = a.all("dataset");
   const std::string study = a.req("study");
   const bool json = a.flag("json");
-  a.finish();
   auto rows = stats_of(datasets, study);
   if (json)
     std::printf("%s\n", stats_json(rows).dump(2).c_str());
@@ -139,9 +190,9 @@ int rate_stats(cli::Args& a) {
 int rate_export(cli::Args& a) {
   auto datasets = a.all("dataset");
   const std::string study = a.req("study");
-  const std::string ratings = a.get("ratings", ""), stats = a.get("stats", "");
-  a.finish();
-  TMF_CHECK(!ratings.empty() || !stats.empty(), "name what to export: --ratings FILE.csv and/or --stats FILE.csv|.json");
+  const std::string ratings = a.opt("ratings").value_or(""), stats = a.opt("stats").value_or("");
+  if (ratings.empty() && stats.empty())
+    throw cli::UsageError("name what to export: --ratings FILE.csv and/or --stats FILE.csv|.json");
   if (!ratings.empty()) {
     std::string all;
     for (auto& path : datasets) {
@@ -165,23 +216,16 @@ int rate_import(cli::Args& a) {
   Dataset ds = Dataset::open(a.req("dataset"));
   const std::string study = a.req("study"), csv = a.req("csv");
   const bool overwrite = a.flag("overwrite");
-  a.finish();
   auto rep = import_ratings_csv(ds, study, csv, overwrite);
   std::printf("%s", rep.summary().c_str());
   return rep.conflicts.empty() || overwrite ? 0 : 3;
 }
 
-int run_rate(cli::Args& a) {
-  auto sub = a.subcommand();
-  TMF_CHECK(sub.has_value(), "usage: tmf rate create|add-source|stats|export|import [options]");
-  if (*sub == "create") return rate_create(a);
-  if (*sub == "add-source") return rate_add_source(a);
-  if (*sub == "stats") return rate_stats(a);
-  if (*sub == "export") return rate_export(a);
-  if (*sub == "import") return rate_import(a);
-  fail("unknown subcommand 'rate ", *sub, "' (expected create, add-source, stats, export, import)");
-}
-
-tmf::cli::Register reg("rate", "blind human rating studies: create, add-source, stats, export, import", run_rate);
+cli::RegisterGroup group("rate", "blind human rating studies (paper section 5.4): create, add-source, stats, export, import");
+cli::Register reg_create(create_study_spec, rate_create);
+cli::Register reg_add_source(add_source_cli_spec, rate_add_source);
+cli::Register reg_stats(stats_spec, rate_stats);
+cli::Register reg_export(export_spec, rate_export);
+cli::Register reg_import(import_spec, rate_import);
 
 }  // namespace

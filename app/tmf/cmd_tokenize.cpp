@@ -8,11 +8,15 @@
 #include "util/error.h"
 
 namespace {
+const tmf::cli::Spec spec =
+    tmf::cli::Spec("tokenize", "print the token ids of a text (no BOS), space-separated on one line")
+        .required("tokenizer", "FILE", "SentencePiece tokenizer.model")
+        .positionals("TEXT", 1, 1, "the text (quote it); an empty text prints an empty line")
+        .example("tmf tokenize --tokenizer models/pets/backbone/tokenizer.model \"grey athletic T-shirt\"");
+
 int run_tokenize(tmf::cli::Args& args) {
   const std::string model = args.req("tokenizer");
   const auto rest = args.positionals();
-  args.finish();
-  TMF_CHECK(rest.size() == 1, "usage: tmf tokenize --tokenizer FILE TEXT (got ", rest.size(), " texts)");
   const tmf::Tokenizer tok = tmf::Tokenizer::load(model);
   std::string line;
   for (int id : tok.encode(rest[0])) {
@@ -23,5 +27,5 @@ int run_tokenize(tmf::cli::Args& args) {
   std::fwrite(line.data(), 1, line.size(), stdout);
   return 0;
 }
-tmf::cli::Register reg("tokenize", "print the token ids of a text (no BOS)", run_tokenize);
+tmf::cli::Register reg(spec, run_tokenize);
 }  // namespace

@@ -1,10 +1,5 @@
 // tmf train: dataset -> TMF model package (train/tmf_pipeline.h).
-//   tmf train --dataset FILE --out DIR [--level text|behavior|amsa|cma] [--split default]
-//             [--steps 300] [--batch 8] [--lr 5e-4] [--warmup-steps 300] [--clip-steps 300]
-//             [--warmup-prompts 2000] [--warmup-batch 16]
-//             [--mbht-epochs 20] [--seed 42] [--device cpu|cuda] [--redo]
-//             [--size default|demo|tiny]   (demo: the app's demo model, < 30 min on 2 cores;
-//                                       tiny: a few-second model for tests and smoke runs)
+// Options: the Spec below (`tmf train --help`).
 #include <cstdio>
 
 #include "cli_progress.h"
@@ -16,14 +11,29 @@
 
 namespace {
 
+const tmf::cli::Spec spec =
+    tmf::cli::Spec("train", "train a TMF model package from a dataset (backbone, encoders, MBHT, curriculum tuning)")
+        .describe(
+            "Stages: backbone warm-up (or --backbone), CLIP image/text encoders, the MBHT graph encoder, then "
+            "curriculum tuning of backbone, fusion and adaptors. Each finished stage is kept in the output folder "
+            "and a killed run resumes from its last checkpoint when started again; --redo starts over.")
+        .required("dataset", "FILE", "dataset file (.tmfdb) with a split and candidate sets")
+        .required("out", "DIR", "folder of the model package to write")
+        .choice("level", {"text", "behavior", "amsa", "cma", "full"}, "cma",
+                "ablation level (paper Table 3): text only; + behavior tokens; + item tokens (AMSA); + CMA (full "
+                "= cma)")
+        .include(tmf::cli::pipeline_option_specs())
+        .flag("redo", "retrain every stage instead of resuming")
+        .example("tmf train --dataset data/worlds/demo/pets.tmfdb --out models/pets --size demo")
+        .example("tmf train --dataset pets.tmfdb --out /tmp/smoke --size tiny --device cpu");
+
 int run_train(tmf::cli::Args& a) {
   using namespace tmf;
   Dataset ds = Dataset::open(a.req("dataset"));
   const std::string out = a.req("out");
   PipelineOptions o = cli::pipeline_options(a);
-  o.level = parse_level(a.get("level", "cma"));
+  o.level = parse_level(a.get("level"));
   o.redo = a.flag("redo");
-  a.finish();
   init_torch_threads();
   PipelineResult r = train_pipeline(ds, out, o, cli::terminal_progress());
   std::printf("model package: %s (%.0f s)\n", r.package_dir.c_str(), r.seconds);
@@ -37,7 +47,6 @@ int run_train(tmf::cli::Args& a) {
   return 0;
 }
 
-tmf::cli::Register reg("train", "train a TMF model package from a dataset (backbone, encoders, MBHT, curriculum tuning)",
-                       run_train);
+tmf::cli::Register reg(spec, run_train);
 
 }  // namespace
