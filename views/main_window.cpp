@@ -2,6 +2,12 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDialog>
+#include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextBrowser>
+#include <QToolBar>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -21,6 +27,11 @@
 #include "experiments/experiments_panel.h"
 #include "inference/inference_panel.h"
 #include "inference/inference_runner.h"
+#include "jobs/cli_job.h"
+#include "jobs/evaluate_dialog.h"
+#include "jobs/job_status_widget.h"
+#include "jobs/train_dialog.h"
+#include "llm/device.h"
 #include "loaded_dataset.h"
 #include "thumbnail_cache.h"
 #include "rating/ratings_panel.h"
@@ -62,30 +73,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   inferenceDock->raise();
   resizeDocks({datasetDock, inferenceDock}, {560, 840}, Qt::Horizontal);
 
-  // Menus.
-  QMenu* file = menuBar()->addMenu(tr("&File"));
-  file->addAction(tr("&Open dataset…"), QKeySequence::Open, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open dataset"), QString(),
-                                                      tr("TMF datasets (*.tmfdb);;All files (*)"));
-    if (!path.isEmpty()) openDataset(path);
-  });
-  m_recentDatasets = file->addMenu(tr("Recent datasets"));
-  file->addAction(tr("Open &model…"), this, [this] {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a TMF model package"));
-    if (!dir.isEmpty()) openModel(dir);
-  });
-  m_recentModels = file->addMenu(tr("Recent models"));
-  file->addSeparator();
-  file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-  edit->addAction(m_composition->undoStack()->createUndoAction(this));
-  edit->addAction(m_composition->undoStack()->createRedoAction(this));
-  QMenu* view = menuBar()->addMenu(tr("&View"));
-  inferenceDock->toggleViewAction()->setText(tr("Inference && Attention"));  // '&' marks a mnemonic in menus
-  for (QDockWidget* d : {datasetDock, composerDock, inferenceDock, experimentsDock, ratingsDock})
-    view->addAction(d->toggleViewAction());
-  view->addSeparator();
-  view->addAction(tr("Reset layout"), this, [this] { restoreState(m_defaultState, kLayoutVersion); });
+  m_job = new CliJob(this);
+  connect(m_job, &CliJob::finished, this, &MainWindow::onJobFinished);
+  createMenusAndToolBar();
   rebuildRecentMenus();
 
   // Status bar.
@@ -95,6 +85,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   m_deviceLabel = new QLabel(cuda.isEmpty() ? tr("Device: CPU") : tr("Device: auto (CUDA %1 available)").arg(cuda));
   statusBar()->addWidget(m_datasetLabel, 2);
   statusBar()->addWidget(m_modelLabel, 2);
+  m_jobStatus = new JobStatusWidget(m_job);
+  statusBar()->addPermanentWidget(m_jobStatus);
   statusBar()->addPermanentWidget(m_deviceLabel);
 
   // Wiring between panels.
@@ -225,4 +217,205 @@ void MainWindow::rebuildRecentMenus() {
   for (const QString& p : settings.value(QStringLiteral("recent/models")).toStringList())
     m_recentModels->addAction(p, this, [this, p] { openModel(p); });
   m_recentModels->setEnabled(!m_recentModels->isEmpty());
+}
+
+void MainWindow::createMenusAndToolBar() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* openDatasetAction = file->addAction(tr("&Open dataset…"), QKeySequence::Open, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open dataset"), QString(),
+                                                      tr("TMF datasets (*.tmfdb);;All files (*)"));
+    if (!path.isEmpty()) openDataset(path);
+  });
+  openDatasetAction->setToolTip(tr("Open a dataset file (.tmfdb) (%1)").arg(QKeySequence(QKeySequence::Open).toString()));
+  m_recentDatasets = file->addMenu(tr("Recent datasets"));
+  QAction* openModelAction = file->addAction(tr("Open &model…"), QKeySequence(tr("Ctrl+Shift+O")), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a TMF model package"));
+    if (!dir.isEmpty()) openModel(dir);
+  });
+  openModelAction->setToolTip(tr("Open a TMF model package trained on the open dataset (Ctrl+Shift+O)"));
+  m_recentModels = file->addMenu(tr("Recent models"));
+  file->addSeparator();
+  QMenu* exportMenu = file->addMenu(tr("&Export"));
+  for (PaperTable t : {PaperTable::Table2, PaperTable::Table3}) {
+    const QString name = t == PaperTable::Table2 ? tr("Table 2") : tr("Table 3");
+    exportMenu->addAction(tr("%1 as CSV…").arg(name), this, [this, t, name] {
+      const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(name), QString(), tr("CSV (*.csv)"));
+      QString error;
+      if (!path.isEmpty() && !m_experimentsPanel->exportCsv(t, path, &error))
+        QMessageBox::warning(this, tr("Export failed"), error);
+    });
+    exportMenu->addAction(tr("%1 chart as PNG…").arg(name), this, [this, t, name] {
+      const QString path = QFileDialog::getSaveFileName(this, tr("Export %1 chart").arg(name), QString(), tr("PNG (*.png)"));
+      QString error;
+      if (!path.isEmpty() && !m_experimentsPanel->exportChartPng(t, path, &error))
+        QMessageBox::warning(this, tr("Export failed"), error);
+    });
+  }
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = m_composition->undoStack()->createUndoAction(this);
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = m_composition->undoStack()->createRedoAction(this);
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addAction(undo);
+  edit->addAction(redo);
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  if (QDockWidget* d = dock(QStringLiteral("dock.inference")))
+    d->toggleViewAction()->setText(tr("Inference && Attention"));  // '&' marks a mnemonic in menus
+  for (const char* name : {"dock.dataset", "dock.composer", "dock.inference", "dock.experiments", "dock.ratings"})
+    if (QDockWidget* d = dock(QString::fromLatin1(name))) view->addAction(d->toggleViewAction());
+  view->addSeparator();
+  view->addAction(tr("Reset layout"), this, [this] { restoreState(m_defaultState, kLayoutVersion); });
+
+  QMenu* run = menuBar()->addMenu(tr("&Run"));
+  QAction* runAction = run->addAction(tr("&Run model"), QKeySequence(Qt::Key_F5), this, [this] {
+    if (QDockWidget* d = dock(QStringLiteral("dock.inference"))) d->raise();
+    m_inferencePanel->run();
+  });
+  runAction->setToolTip(tr("Run the open model on the composed sequence (F5)"));
+  QAction* cancelAction = run->addAction(tr("&Cancel"), QKeySequence(Qt::Key_Escape), this, [this] {
+    m_inferencePanel->cancel();
+    m_job->cancel();
+  });
+  cancelAction->setToolTip(tr("Cancel the running inference, training or evaluation (Esc); training resumes from "
+                              "its last checkpoint when started again"));
+  run->addSeparator();
+  QAction* trainAction = run->addAction(tr("&Train model…"), QKeySequence(tr("Ctrl+T")), this, &MainWindow::showTrainDialog);
+  trainAction->setToolTip(tr("Train a TMF model on a dataset in the background (Ctrl+T)"));
+  QAction* evalAction = run->addAction(tr("&Evaluate model…"), QKeySequence(tr("Ctrl+E")), this, &MainWindow::showEvaluateDialog);
+  evalAction->setToolTip(tr("HitRate@1 and ValidRatio of the open model on the stored candidates (Ctrl+E)"));
+  m_jobActions = {trainAction, evalAction};
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&Quick start"), QKeySequence::HelpContents, this, [this] {
+    QDialog dlg(this);
+    dlg.setWindowTitle(tr("TMF Studio — quick start"));
+    auto* text = new QTextBrowser(&dlg);
+    text->setOpenExternalLinks(true);
+    text->setHtml(tr(
+        "<h3>Quick start</h3>"
+        "<ol><li><b>Open a dataset</b> (File ▸ Open dataset, Ctrl+O). The demo worlds live in <tt>data/demo/</tt>; "
+        "<tt>tmf data generate --preset demo --out DIR</tt> makes them, <tt>tmf data import</tt> brings your own.</li>"
+        "<li><b>Open or train a model</b>: File ▸ Open model for a package, or Run ▸ Train model (Ctrl+T). "
+        "Training runs in the background; the status bar shows its progress and Cancel, and the model opens "
+        "when it is done. A cancelled run resumes from its checkpoint when started again.</li>"
+        "<li><b>Compose a sequence</b> in the Composer: drag items from the Dataset gallery, set each step's "
+        "behavior (view, add to cart, purchase), pick candidates — or start from a user's own sequence.</li>"
+        "<li><b>Run</b> (F5): the Inference dock shows the hybrid prompt, the answer, a score per candidate and "
+        "the AMSA / CMA attention heatmaps.</li>"
+        "<li><b>Evaluate</b> (Run ▸ Evaluate model, Ctrl+E): HitRate@1 and ValidRatio on the stored test "
+        "candidates; every run lands in the Experiments dock (Tables 2 and 3).</li>"
+        "<li><b>Rate</b>: the Ratings dock sets up blind human rating studies.</li></ol>"
+        "<p>The same work from a terminal: <tt>tmf --help</tt>.</p>"));
+    auto* lay = new QVBoxLayout(&dlg);
+    lay->addWidget(text);
+    dlg.resize(640, 460);
+    dlg.exec();
+  });
+  help->addAction(tr("&About TMF Studio"), this, &MainWindow::showAbout);
+  help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+
+  m_toolBar = addToolBar(tr("Main"));
+  m_toolBar->setObjectName(QStringLiteral("toolbar.main"));
+  for (QAction* a : {openDatasetAction, openModelAction}) m_toolBar->addAction(a);
+  m_toolBar->addSeparator();
+  for (QAction* a : {runAction, cancelAction, trainAction, evalAction}) m_toolBar->addAction(a);
+}
+
+void MainWindow::showAbout() {
+  const std::string cuda = tmf::cuda_summary();
+  QMessageBox::about(
+      this, tr("About TMF Studio"),
+      tr("<h3>TMF Studio %1</h3>"
+         "<p>Inspect, train and rate <i>Triple Modality Fusion</i> recommenders: an implementation of "
+         "“Triple Modality Fusion: Aligning Visual, Textual, and Graph Data with Large Language Models for "
+         "Multi-Behavior Recommendations” (Ma, Li et al.).</p>"
+         "<p>LibTorch %2<br>Qt %3 (running on %4)<br>%5</p>")
+          .arg(QCoreApplication::applicationVersion(), QString::fromStdString(tmf::torch_version()),
+               QStringLiteral(QT_VERSION_STR), QString::fromLatin1(qVersion()),
+               cuda.empty() ? tr("CUDA: not available") : QString::fromStdString(cuda)));
+}
+
+void MainWindow::showTrainDialog() {
+  TrainDialog dlg(m_dataset ? m_dataset->path : QString(), this);
+  if (dlg.exec() == QDialog::Accepted) startTraining(dlg.request());
+}
+
+void MainWindow::showEvaluateDialog() {
+  const QString model = m_inferencePanel->runner()->hasModel() ? m_inferencePanel->runner()->packageDir() : QString();
+  if (!m_dataset || model.isEmpty()) {
+    QMessageBox::information(this, tr("Evaluate"), tr("Open a dataset and a model trained on it first."));
+    return;
+  }
+  EvaluateDialog dlg(m_dataset->path, model, this);
+  if (dlg.exec() == QDialog::Accepted) startEvaluation(dlg.request());
+}
+
+bool MainWindow::startTraining(const TrainRequest& r) {
+  if (m_job->isRunning()) {
+    QMessageBox::information(this, tr("Train"), tr("'%1' is still running; cancel it or wait for it.").arg(m_job->title()));
+    return false;
+  }
+  m_trainedPackage = QDir::cleanPath(QFileInfo(r.out).absoluteFilePath());
+  m_lastJobResult.clear();
+  for (QAction* a : m_jobActions) a->setEnabled(false);
+  m_job->start(tr("Training %1").arg(QFileInfo(r.out).fileName()), r.arguments());
+  return true;
+}
+
+bool MainWindow::startEvaluation(const EvaluateRequest& r) {
+  if (m_job->isRunning()) {
+    QMessageBox::information(this, tr("Evaluate"), tr("'%1' is still running; cancel it or wait for it.").arg(m_job->title()));
+    return false;
+  }
+  m_trainedPackage.clear();
+  m_lastJobResult.clear();
+  for (QAction* a : m_jobActions) a->setEnabled(false);
+  m_job->start(tr("Evaluating %1").arg(QFileInfo(r.model).fileName()), r.arguments());
+  return true;
+}
+
+void MainWindow::openOrTrainModel(const QString& packageDir, const QString& size) {
+  if (QFileInfo::exists(packageDir + QStringLiteral("/tmf.json")) || !m_dataset) {
+    openModel(packageDir);
+    return;
+  }
+  TrainRequest r;
+  r.dataset = m_dataset->path;
+  r.out = packageDir;
+  r.size = size;
+  statusBar()->showMessage(tr("No model at %1 yet: training it in the background; browse and compose meanwhile.")
+                               .arg(packageDir), 15000);
+  startTraining(r);
+}
+
+void MainWindow::onJobFinished(bool ok, bool cancelled, const QString& error) {
+  for (QAction* a : m_jobActions) a->setEnabled(true);
+  const QString title = m_job->title();
+  if (ok && !m_trainedPackage.isEmpty()) {
+    m_lastJobResult = tr("trained %1").arg(m_trainedPackage);
+    statusBar()->showMessage(tr("%1: done").arg(title), 10000);
+    openModel(m_trainedPackage);
+  } else if (ok) {
+    const QJsonObject o = QJsonDocument::fromJson(m_job->standardOutput().toUtf8()).object();
+    m_lastJobResult = tr("HitRate@1 %1, ValidRatio %2 on %3 rows (%4 decoding)")
+                          .arg(o.value(QStringLiteral("hit_rate_all")).toDouble(), 0, 'f', 3)
+                          .arg(o.value(QStringLiteral("valid_ratio")).toDouble(), 0, 'f', 3)
+                          .arg(o.value(QStringLiteral("n")).toInt())
+                          .arg(o.value(QStringLiteral("decode")).toString());
+    statusBar()->showMessage(tr("%1: %2").arg(title, m_lastJobResult), 15000);
+    m_experimentsPanel->reload();
+    if (QDockWidget* d = dock(QStringLiteral("dock.experiments"))) d->raise();
+  } else if (cancelled) {
+    statusBar()->showMessage(m_trainedPackage.isEmpty() ? tr("%1: cancelled").arg(title)
+                                                        : tr("%1: cancelled; training again into the same folder "
+                                                             "resumes from its last checkpoint").arg(title),
+                             15000);
+  } else {
+    QMessageBox::warning(this, tr("%1 failed").arg(title), error);
+  }
+  Q_EMIT jobFinished(ok, cancelled, error);
 }

@@ -2,11 +2,18 @@
 // Experiments, Ratings) whose layout is remembered with QSettings, recent datasets and models,
 // and a status bar with the open dataset, the model and the device. Datasets open off the UI
 // thread; a file that is not a dataset (or has a newer schema, or is missing) gives a dialog and
-// leaves the current dataset open.
+// leaves the current dataset open. Training and evaluation run as CliJobs (views/jobs) with their
+// progress and Cancel in the status bar; a trained model opens by itself, an evaluation lands in
+// the Experiments dock.
 #pragma once
 #include <QMainWindow>
 #include <memory>
 
+class CliJob;
+class JobStatusWidget;
+class QToolBar;
+struct EvaluateRequest;
+struct TrainRequest;
 class Composition;
 class ComposerPanel;
 class DatasetPanel;
@@ -28,6 +35,20 @@ class MainWindow : public QMainWindow {
   // quiet, errorString() holds the reason and the previous dataset stays open.
   void openDataset(const QString& path, bool quiet = false);
   void openModel(const QString& packageDir);
+  // Opens the package when it exists, else trains it from the open dataset in the background
+  // (the demo recipe unless `size` says otherwise) and opens it when done. The first run of
+  // scripts/demo.sh shows the window at once this way.
+  void openOrTrainModel(const QString& packageDir, const QString& size = QStringLiteral("demo"));
+  // Start a job (false with a dialog when one is already running or the request lacks a model).
+  bool startTraining(const TrainRequest& request);
+  bool startEvaluation(const EvaluateRequest& request);
+  void showTrainDialog();
+  void showEvaluateDialog();
+  void showAbout();
+  CliJob* job() const { return m_job; }
+  JobStatusWidget* jobStatus() const { return m_jobStatus; }
+  QToolBar* toolBar() const { return m_toolBar; }
+  QString lastJobResult() const { return m_lastJobResult; }  // "HitRate@1 0.42, ValidRatio 1.00 on 800 rows"
   QString errorString() const { return m_error; }
   bool isLoading() const { return m_loading; }
 
@@ -44,6 +65,7 @@ class MainWindow : public QMainWindow {
 
  Q_SIGNALS:
   void datasetOpened(bool ok);
+  void jobFinished(bool ok, bool cancelled, const QString& error);
 
  protected:
   void closeEvent(QCloseEvent* e) override;
@@ -54,6 +76,8 @@ class MainWindow : public QMainWindow {
   void addRecent(const QString& key, const QString& path);
   void rebuildRecentMenus();
   void saveLayout();
+  void createMenusAndToolBar();
+  void onJobFinished(bool ok, bool cancelled, const QString& error);
 
   std::shared_ptr<LoadedDataset> m_dataset;
   ThumbnailCache* m_thumbnails;
@@ -70,4 +94,10 @@ class MainWindow : public QMainWindow {
   QString m_error;
   bool m_loading = false;
   QByteArray m_defaultState;
+  CliJob* m_job;
+  JobStatusWidget* m_jobStatus;
+  QToolBar* m_toolBar = nullptr;
+  QList<QAction*> m_jobActions;  // disabled while a job runs
+  QString m_trainedPackage;      // the package the running training job writes
+  QString m_lastJobResult;
 };

@@ -1,6 +1,9 @@
 // tmf-studio: the desktop program.
-//   tmf-studio [DATASET] [--model DIR]          the analyst's window: opens the dataset given (or
-//                                               none) and then the model package for it
+//   tmf-studio [DATASET] [--model DIR] [--train-missing]
+//                                               the analyst's window: opens the dataset given (or
+//                                               none) and then the model package for it; with
+//                                               --train-missing a missing package is trained in
+//                                               the background (demo recipe) and opens when done
 //   tmf-studio --rate --study NAME --rater NAME DATASET
 //                                               rater mode of a blind rating study (paper §5.4):
 //                                               only the rating window, nothing names a source
@@ -18,13 +21,18 @@ int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("TMF Studio"));
   QApplication::setApplicationName(QStringLiteral("tmf-studio"));
+  QApplication::setApplicationVersion(QStringLiteral(TMF_VERSION));
   QCommandLineParser parser;
   parser.setApplicationDescription(QStringLiteral("TMF Studio: analyse Triple Modality Fusion recommenders"));
   parser.addHelpOption();
+  parser.addVersionOption();
   parser.addPositionalArgument(QStringLiteral("dataset"), QStringLiteral("a .tmfdb dataset to open"));
   QCommandLineOption model(QStringLiteral("model"), QStringLiteral("a TMF model package to open for the dataset"),
                            QStringLiteral("DIR"));
   parser.addOption(model);
+  QCommandLineOption trainMissing(QStringLiteral("train-missing"),
+                                  QStringLiteral("train the --model package in the background when it does not exist yet"));
+  parser.addOption(trainMissing);
   QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("rater mode: rate a blind study's recommendations"));
   QCommandLineOption study(QStringLiteral("study"), QStringLiteral("the rating study (rater mode)"), QStringLiteral("NAME"));
   QCommandLineOption rater(QStringLiteral("rater"), QStringLiteral("the rater's name or code (rater mode)"),
@@ -49,9 +57,15 @@ int main(int argc, char** argv) {
   const QString modelDir = parser.value(model);
   if (!parser.positionalArguments().isEmpty()) {
     if (!modelDir.isEmpty()) {
-      QObject::connect(&window, &MainWindow::datasetOpened, &window, [&window, modelDir](bool ok) {
+      const bool train = parser.isSet(trainMissing);
+      QObject::connect(&window, &MainWindow::datasetOpened, &window, [&window, modelDir, train](bool ok) {
         static bool once = false;
-        if (ok && !once) window.openModel(modelDir);
+        if (ok && !once) {
+          if (train)
+            window.openOrTrainModel(modelDir);
+          else
+            window.openModel(modelDir);
+        }
         once = true;
       });
     }

@@ -5,7 +5,11 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
 
 namespace tmf::cli {
 namespace {
@@ -18,6 +22,19 @@ Progress terminal_progress(bool quiet) {
   std::signal(SIGTERM, on_signal);
   Progress p;
   p.cancel = &g_cancel;
+  const char* format = std::getenv("TMF_PROGRESS");
+  if (format && std::string(format) == "jsonl") {
+    auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+    p.callback = [last](const ProgressEvent& e) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - *last < std::chrono::milliseconds(100) && !(e.total > 0 && e.done >= e.total)) return;
+      *last = now;
+      const nlohmann::json j = {{"stage", e.stage}, {"done", e.done}, {"total", e.total}, {"message", e.message}};
+      std::fprintf(stderr, "%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+      std::fflush(stderr);
+    };
+    return p;
+  }
   if (quiet) return p;
   const bool tty = ::isatty(2);
   auto last = std::make_shared<std::chrono::steady_clock::time_point>();

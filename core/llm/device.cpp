@@ -1,5 +1,9 @@
 #include "llm/device.h"
 
+#include <ATen/Context.h>
+#include <ATen/detail/CUDAHooksInterface.h>
+#include <torch/version.h>
+
 #include <cstdlib>
 #include <thread>
 
@@ -51,6 +55,20 @@ void init_torch_threads() {
   }
   unsigned n = std::thread::hardware_concurrency();
   if (n > 0) at::set_num_threads(static_cast<int>(n));
+}
+
+std::string torch_version() { return TORCH_VERSION; }
+
+std::string cuda_summary() {
+  if (!at::hasCUDA() || !cuda_available()) return "";
+  std::string version = "?";
+  try {
+    const long v = at::detail::getCUDAHooks().versionCUDART();  // e.g. 12040
+    version = std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10);
+  } catch (const std::exception&) {
+  }
+  const auto n = torch::cuda::device_count();
+  return "CUDA " + version + ", " + std::to_string(n) + (n == 1 ? " device" : " devices");
 }
 
 }  // namespace tmf

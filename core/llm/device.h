@@ -13,5 +13,9 @@ std::string device_description(const std::string& device);
 // Uses every core for intra-op parallelism (LibTorch defaults to 1 thread on Debian), or
 // OMP_NUM_THREADS threads when that is set.
 void init_torch_threads();
+// "1.13.0": the LibTorch this program was built with.
+std::string torch_version();
+// "CUDA 12.4, 1 device", or "" when this LibTorch has no CUDA or no CUDA device is present.
+std::string cuda_summary();
 
 }  // namespace tmf
