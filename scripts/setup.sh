@@ -17,6 +17,7 @@ PACKAGES=(
   nlohmann-json3-dev                                              # JSON configs
   libgtest-dev                                                    # tests
   xvfb xauth fonts-dejavu-core                                    # GUI tests and screenshots
+  desktop-file-utils appstream                                    # checks of the .desktop entry and metainfo
 )
 [[ ${1:-} == --fuzz ]] && PACKAGES+=(clang)                         # libFuzzer targets (tests/fuzz)
 

@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QDialog>
 #include <QDir>
+#include <QIcon>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextBrowser>
@@ -226,12 +227,14 @@ void MainWindow::createMenusAndToolBar() {
                                                       tr("TMF datasets (*.tmfdb);;All files (*)"));
     if (!path.isEmpty()) openDataset(path);
   });
+  openDatasetAction->setIcon(QIcon(QStringLiteral(":/icons/actions/open-dataset.svg")));
   openDatasetAction->setToolTip(tr("Open a dataset file (.tmfdb) (%1)").arg(QKeySequence(QKeySequence::Open).toString()));
   m_recentDatasets = file->addMenu(tr("Recent datasets"));
   QAction* openModelAction = file->addAction(tr("Open &model…"), QKeySequence(tr("Ctrl+Shift+O")), this, [this] {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a TMF model package"));
     if (!dir.isEmpty()) openModel(dir);
   });
+  openModelAction->setIcon(QIcon(QStringLiteral(":/icons/actions/open-model.svg")));
   openModelAction->setToolTip(tr("Open a TMF model package trained on the open dataset (Ctrl+Shift+O)"));
   m_recentModels = file->addMenu(tr("Recent models"));
   file->addSeparator();
@@ -275,17 +278,21 @@ void MainWindow::createMenusAndToolBar() {
     if (QDockWidget* d = dock(QStringLiteral("dock.inference"))) d->raise();
     m_inferencePanel->run();
   });
+  runAction->setIcon(QIcon(QStringLiteral(":/icons/actions/run.svg")));
   runAction->setToolTip(tr("Run the open model on the composed sequence (F5)"));
   QAction* cancelAction = run->addAction(tr("&Cancel"), QKeySequence(Qt::Key_Escape), this, [this] {
     m_inferencePanel->cancel();
     m_job->cancel();
   });
+  cancelAction->setIcon(QIcon(QStringLiteral(":/icons/actions/cancel.svg")));
   cancelAction->setToolTip(tr("Cancel the running inference, training or evaluation (Esc); training resumes from "
                               "its last checkpoint when started again"));
   run->addSeparator();
   QAction* trainAction = run->addAction(tr("&Train model…"), QKeySequence(tr("Ctrl+T")), this, &MainWindow::showTrainDialog);
+  trainAction->setIcon(QIcon(QStringLiteral(":/icons/actions/train.svg")));
   trainAction->setToolTip(tr("Train a TMF model on a dataset in the background (Ctrl+T)"));
   QAction* evalAction = run->addAction(tr("&Evaluate model…"), QKeySequence(tr("Ctrl+E")), this, &MainWindow::showEvaluateDialog);
+  evalAction->setIcon(QIcon(QStringLiteral(":/icons/actions/evaluate.svg")));
   evalAction->setToolTip(tr("HitRate@1 and ValidRatio of the open model on the stored candidates (Ctrl+E)"));
   m_jobActions = {trainAction, evalAction};
 
@@ -320,6 +327,7 @@ void MainWindow::createMenusAndToolBar() {
 
   m_toolBar = addToolBar(tr("Main"));
   m_toolBar->setObjectName(QStringLiteral("toolbar.main"));
+  m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
   for (QAction* a : {openDatasetAction, openModelAction}) m_toolBar->addAction(a);
   m_toolBar->addSeparator();
   for (QAction* a : {runAction, cancelAction, trainAction, evalAction}) m_toolBar->addAction(a);

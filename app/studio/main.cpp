@@ -9,6 +9,7 @@
 //                                               only the rating window, nothing names a source
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QMessageBox>
 #include <QObject>
 
@@ -22,6 +23,8 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("TMF Studio"));
   QApplication::setApplicationName(QStringLiteral("tmf-studio"));
   QApplication::setApplicationVersion(QStringLiteral(TMF_VERSION));
+  QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/tmf-studio.svg")));
+  QApplication::setDesktopFileName(QStringLiteral("org.tmfstudio.TmfStudio"));
   QCommandLineParser parser;
   parser.setApplicationDescription(QStringLiteral("TMF Studio: analyse Triple Modality Fusion recommenders"));
   parser.addHelpOption();

@@ -36,7 +36,7 @@ const tmf::cli::Spec generate_spec =
         .text("world", "NAME", "all", "one world spec by name (electronics, pets, sports) or all")
         .integer("seed", "1", 0, 1LL << 62, "random seed")
         .text("spec-dir", "DIR", "", "folder of world specs (*.json)")
-        .computed_default("$TMF_WORLDS_DIR, else data/worlds of the source tree")
+        .computed_default("$TMF_WORLDS_DIR, else an installation's share/tmf-studio/worlds, else data/worlds of the source tree")
         .integer("items", "0", 0, 10000000, "catalog size (0: the preset's)")
         .integer("users", "0", 0, 100000000, "users (0: the preset's)")
         .number("avg-len", "0", 0, 100000, "average events per user (0: the preset's)")

@@ -248,6 +248,13 @@ std::vector<std::string> list_worlds(const std::string& dir) {
 
 std::string default_spec_dir() {
   if (const char* env = std::getenv("TMF_WORLDS_DIR"); env && *env) return env;
+  // An installed program: <prefix>/bin/tmf finds <prefix>/share/tmf-studio/worlds.
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const std::filesystem::path installed = exe.parent_path().parent_path() / "share" / "tmf-studio" / "worlds";
+    if (std::filesystem::is_directory(installed, ec)) return installed.string();
+  }
   return std::string(TMF_SOURCE_DIR) + "/data/worlds";
 }
 

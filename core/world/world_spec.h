@@ -76,7 +76,9 @@ WorldSpec parse_world_spec(const std::string& json_text, const std::string& what
 WorldSpec load_world_spec(const std::string& path);
 // The worlds found in a directory (<name>.json), sorted by name.
 std::vector<std::string> list_worlds(const std::string& dir);
-// The spec directory of the source tree (data/worlds), used when no --spec-dir is given.
+// The spec directory used when no --spec-dir is given: $TMF_WORLDS_DIR, else an installation's
+// <prefix>/share/tmf-studio/worlds beside <prefix>/bin/<this program>, else the source tree's
+// data/worlds.
 std::string default_spec_dir();
 
 // Lower-case word tokens of a text (letters and digits; everything else separates).
