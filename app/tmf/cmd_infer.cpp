@@ -13,6 +13,7 @@
 #include "data/split.h"
 #include "llm/device.h"
 #include "tmf/inference.h"
+#include "tmf/inference_requests.h"
 #include "util/error.h"
 #include "util/json_file.h"
 #include "util/strings.h"
@@ -20,82 +21,6 @@
 namespace {
 namespace fs = std::filesystem;
 using namespace tmf;
-
-int64_t item_by_external(const Dataset& ds, const std::string& ext) {
-  auto id = ds.find_item(ext);
-  TMF_CHECK(id.has_value(), "dataset '", ds.path(), "' has no item with external id '", ext, "'");
-  return *id;
-}
-
-InferenceRequest request_from_user(const Dataset& ds, const std::string& user, const std::string& split,
-                                   const std::string& cands, const std::string& part) {
-  int64_t uid = -1;
-  for (int64_t u : ds.user_ids())
-    if (ds.user_external_id(u) == user) {
-      uid = u;
-      break;
-    }
-  TMF_CHECK(uid >= 0, "dataset '", ds.path(), "' has no user '", user, "'");
-  InferenceRequest rq;
-  for (const auto& row : load_split_rows(ds, split, part)) {
-    if (row.user_id != uid) continue;
-    for (const auto& e : row.history) {
-      rq.history_items.push_back(e.item_id);
-      rq.history_behaviors.push_back(e.behavior_id);
-    }
-    for (const auto& c : load_candidates(ds, candidate_set_id(ds, split, cands), part))
-      if (c.row_id == row.id) {
-        rq.candidates = c.items;
-        rq.expected = c.truth_pos;
-      }
-  }
-  TMF_CHECK(!rq.history_items.empty(), "user '", user, "' has no ", part, " row in split '", split, "'");
-  TMF_CHECK(!rq.candidates.empty(), "user '", user, "' has no stored candidates in set '", cands, "'");
-  rq.target_behavior = ds.target_behavior().id;
-  return rq;
-}
-
-InferenceRequest request_from_json(const Dataset& ds, const std::string& path) {
-  const nlohmann::json j = parse_json(read_file(path), "request '" + path + "'");
-  InferenceRequest rq;
-  std::map<std::string, int64_t> new_ids;
-  try {
-    for (const auto& n : j.value("new_items", nlohmann::json::array())) {
-      NewItem it;
-      it.id = -int64_t(rq.new_items.size()) - 1;
-      it.name = n.at("name").get<std::string>();
-      it.text = n.value("text", "");
-      if (n.contains("image")) {
-        fs::path img = n.at("image").get<std::string>();
-        if (img.is_relative()) img = fs::path(path).parent_path() / img;
-        std::string bytes = read_file(img.string());
-        it.image.assign(bytes.begin(), bytes.end());
-      }
-      new_ids[it.name] = it.id;
-      rq.new_items.push_back(std::move(it));
-    }
-    auto resolve = [&](const std::string& s) {
-      auto it = new_ids.find(s);
-      return it != new_ids.end() ? it->second : item_by_external(ds, s);
-    };
-    for (const auto& st : j.at("history")) {
-      rq.history_items.push_back(resolve(st.at("item").get<std::string>()));
-      rq.history_behaviors.push_back(ds.behavior_id(st.at("behavior").get<std::string>()));
-    }
-    rq.target_behavior = j.contains("target") ? ds.behavior_id(j.at("target").get<std::string>())
-                                              : ds.target_behavior().id;
-    for (const auto& c : j.at("candidates")) rq.candidates.push_back(resolve(c.get<std::string>()));
-    if (j.contains("expected")) {
-      const int64_t e = resolve(j.at("expected").get<std::string>());
-      for (size_t c = 0; c < rq.candidates.size(); ++c)
-        if (rq.candidates[c] == e) rq.expected = int(c);
-      TMF_CHECK(rq.expected >= 0, "request '", path, "': the expected item is not among the candidates");
-    }
-  } catch (const nlohmann::json::exception& e) {
-    fail("request '", path, "' is malformed: ", e.what());
-  }
-  return rq;
-}
 
 void print_text(const InferenceResult& r) {
   std::printf("model level %s, %s prompt, %s decoding, %s\n", r.level.c_str(), r.task.c_str(), decode_mode_name(r.decode),
@@ -180,19 +105,19 @@ int run_infer(cli::Args& a) {
   if (user) {
     rq = request_from_user(ds, *user, split, cands, part);
   } else if (request) {
-    rq = request_from_json(ds, *request);
+    rq = request_from_json_file(ds, *request);
   } else {
     if (candidates.empty()) throw cli::UsageError("--step needs --candidate ITEM (one or more)");
     for (const auto& s : steps) {
       auto colon = s.rfind(':');
       TMF_CHECK(colon != std::string::npos, "--step '", s, "' is not ITEM:BEHAVIOR");
-      rq.history_items.push_back(item_by_external(ds, s.substr(0, colon)));
+      rq.history_items.push_back(item_by_external_id(ds, s.substr(0, colon)));
       rq.history_behaviors.push_back(ds.behavior_id(s.substr(colon + 1)));
     }
-    for (const auto& c : candidates) rq.candidates.push_back(item_by_external(ds, c));
+    for (const auto& c : candidates) rq.candidates.push_back(item_by_external_id(ds, c));
     rq.target_behavior = target ? ds.behavior_id(*target) : ds.target_behavior().id;
     if (expected) {
-      const int64_t e = item_by_external(ds, *expected);
+      const int64_t e = item_by_external_id(ds, *expected);
       for (size_t c = 0; c < rq.candidates.size(); ++c)
         if (rq.candidates[c] == e) rq.expected = int(c);
       TMF_CHECK(rq.expected >= 0, "--expected '", *expected, "' is not among the candidates");

@@ -185,6 +185,13 @@ std::optional<int64_t> Dataset::find_item(const std::string& external_id) const 
   return std::nullopt;
 }
 
+std::optional<int64_t> Dataset::find_user(const std::string& external_id) const {
+  auto st = db_->prepare("SELECT id FROM users WHERE external_id = ?");
+  st.bind(1, external_id);
+  if (st.step()) return st.col_int(0);
+  return std::nullopt;
+}
+
 std::vector<uint8_t> Dataset::item_image(int64_t id) const {
   auto st = db_->prepare("SELECT image FROM items WHERE id = ?");
   st.bind(1, id);

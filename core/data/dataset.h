@@ -76,6 +76,7 @@ class Dataset {
   std::optional<int64_t> find_item(const std::string& external_id) const;
   std::vector<uint8_t> item_image(int64_t id) const;     // empty when the item has none
   std::vector<int64_t> user_ids() const;
+  std::optional<int64_t> find_user(const std::string& external_id) const;
   std::string user_external_id(int64_t id) const;
   std::vector<Event> user_events(int64_t user_id) const; // by (ts, id)
   // Every event grouped by user, users in id order, events by (ts, id).

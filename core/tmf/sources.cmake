@@ -2,6 +2,7 @@ list(APPEND TMF_BASE_SOURCES
   tmf/tmf_example.cpp
   tmf/ablation_level.cpp
   tmf/decode_mode.cpp
+  tmf/inference_requests.cpp
 )
 list(APPEND TMF_CORE_SOURCES
   tmf/item_features.cpp
