@@ -35,6 +35,7 @@
 #include "llm/device.h"
 #include "loaded_dataset.h"
 #include "thumbnail_cache.h"
+#include "views_resources.h"
 #include "rating/ratings_panel.h"
 #include "rating/tmf_recommendations.h"
 
@@ -44,6 +45,7 @@ constexpr int kLayoutVersion = 1;
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  ensureViewsResources();
   setWindowTitle(QStringLiteral("TMF Studio"));
   setDockNestingEnabled(true);
   m_thumbnails = new ThumbnailCache(this);

@@ -15,6 +15,7 @@
 
 #include "util/blas_env.h"
 #include "main_window.h"
+#include "views_resources.h"
 #include "rating/rater_window.h"
 
 int main(int argc, char** argv) {
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("TMF Studio"));
   QApplication::setApplicationName(QStringLiteral("tmf-studio"));
   QApplication::setApplicationVersion(QStringLiteral(TMF_VERSION));
+  ensureViewsResources();
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/tmf-studio.svg")));
   QApplication::setDesktopFileName(QStringLiteral("org.tmfstudio.TmfStudio"));
   QCommandLineParser parser;

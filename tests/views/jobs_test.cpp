@@ -79,8 +79,11 @@ TEST(Jobs, TrainEvaluateCancelAndFailFromTheApp) {
   w.show();
   ASSERT_TRUE(open_and_wait(w, dataset)) << w.errorString().toStdString();
   EXPECT_GE(w.toolBar()->actions().size(), 6);
-  for (QAction* a : w.toolBar()->actions())
-    if (!a->isSeparator()) EXPECT_FALSE(a->toolTip().isEmpty()) << a->text().toStdString();
+  for (QAction* a : w.toolBar()->actions()) {
+    if (!a->isSeparator()) {
+      EXPECT_FALSE(a->toolTip().isEmpty()) << a->text().toStdString();
+    }
+  }
 
   QSignalSpy finished(&w, &MainWindow::jobFinished);
   QSignalSpy progress(w.job(), &CliJob::progress);
