@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target (tests/fuzz/README.md) for SECONDS, on a corpus seeded from the test
 # fixtures, and prints libFuzzer's final statistics (executions, coverage):
-#   scripts/fuzz.sh TARGET SECONDS        TARGET: safetensors configs sentencepiece image records import infer_request
+#   scripts/fuzz.sh TARGET SECONDS        TARGET: safetensors configs sentencepiece image records import infer_request rating_csv
 #   scripts/fuzz.sh all SECONDS           each target in turn
 # A crash, sanitizer report, leak, timeout (10 s) or out-of-memory (2 GiB) stops the run and leaves
 # the input in build/fuzz/findings/TARGET/; turn it into a regression test before fixing it.
@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?usage: scripts/fuzz.sh TARGET|all SECONDS}
 seconds=${2:?usage: scripts/fuzz.sh TARGET|all SECONDS}
-targets=(safetensors configs sentencepiece image records import infer_request)
+targets=(safetensors configs sentencepiece image records import infer_request rating_csv)
 if [[ $target == all ]]; then
   for t in "${targets[@]}"; do "$0" "$t" "$seconds"; done
   exit 0
@@ -37,7 +37,7 @@ esac
 [[ -d $seeds ]] && cp -f "$seeds"/* "$corpus"/ 2>/dev/null || true
 
 max_len=65536
-[[ $target == records || $target == configs || $target == import || $target == infer_request ]] && max_len=8192
+[[ $target == records || $target == configs || $target == import || $target == infer_request || $target == rating_csv ]] && max_len=8192
 dict=()
 [[ -f tests/fuzz/$target.dict ]] && dict=(-dict="tests/fuzz/$target.dict")
 "build/fuzz/tests/fuzz/fuzz_$target" "$corpus" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
