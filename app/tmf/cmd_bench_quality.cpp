@@ -99,7 +99,7 @@ const Spec spec =
         .integer("tmf-backbone-steps", "0", 0, 1LL << 40, "backbone warm-up steps of the LLM models (0: the preset's)")
         .text("tmf-decode", "LIST", "constrained,free", std::string("comma-separated TMF decoding modes (") + kDecodeModesHelp + ")")
         .integer("llm-limit", "0", 0, 1LL << 40, "evaluate the LLM models on the first N test rows only (0: all)")
-        .text("device", "DEVICE", "cpu", "cpu, cuda, cuda:N or auto")
+        .device("cpu")
         .integer("threads", "1", 1, 4096,
                  "CPU intra-op threads of the ranking models (tiny tensors: 1 is fastest); the LLM models use every "
                  "core")

@@ -47,7 +47,7 @@ const tmf::cli::Spec spec =
             "Prints tokens/s, sequences/s and peak CUDA memory.")
         .required("tokenizer", "FILE", "SentencePiece tokenizer.model for the prompts")
         .flag("small", "a 4-layer hidden-256 backbone instead of the Llama-2-7B shape (for CPU)")
-        .text("device", "DEVICE", "auto", "cpu, cuda, cuda:N or auto (CUDA when present)")
+        .device("auto")
         .integer("train-batch", "8", 1, 1 << 20, "sequences per training step")
         .integer("batch", "64", 1, 1 << 20, "sequences per inference batch")
         .integer("history", "20", 1, 100000, "history steps per sequence")

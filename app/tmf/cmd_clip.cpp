@@ -33,7 +33,7 @@ const tmf::cli::Spec image_spec =
         .describe("Writes tensor image_embeds (1, P) float32 (projected, not normalised) to a safetensors file.")
         .required("model", "DIR", "Hugging Face CLIPModel folder (config.json, model.safetensors, preprocessor_config.json)")
         .required("out", "FILE", "safetensors file to write")
-        .text("device", "DEVICE", "auto", "cpu, cuda, cuda:N or auto (CUDA when present)")
+        .device("auto")
         .positionals("IMAGE", 1, 1, "a PNG or JPEG image")
         .example("tmf clip embed-image --model models/demo/clip photo.png --out photo.safetensors");
 
@@ -45,7 +45,7 @@ const tmf::cli::Spec text_spec =
         .required("model", "DIR", "Hugging Face CLIPModel folder (config.json, model.safetensors)")
         .required("out", "FILE", "safetensors file to write")
         .repeated("ids", "LIST", "(at least one) comma-separated token ids of one text")
-        .text("device", "DEVICE", "auto", "cpu, cuda, cuda:N or auto (CUDA when present)")
+        .device("auto")
         .example("tmf clip embed-text --model models/demo/clip --ids 49406,320,1929,49407 --out text.safetensors");
 
 int embed_image(tmf::cli::Args& args) {

@@ -30,7 +30,7 @@ const tmf::cli::Spec spec =
                 "restricted to candidate names; likelihood: the most likely candidate name")
         .integer("limit", "0", 0, 1LL << 40, "evaluate the first N rows only (0: all)")
         .integer("batch", "16", 1, 1 << 20, "prompts per batch")
-        .text("device", "DEVICE", "auto", "cpu, cuda, cuda:N or auto (CUDA when present)")
+        .device("auto")
         .flag("json", "print the result as JSON")
         .example("tmf eval --dataset data/worlds/demo/pets.tmfdb --model models/pets --decode constrained");
 

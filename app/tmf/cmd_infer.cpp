@@ -74,7 +74,7 @@ const cli::Spec spec =
         .text("request", "FILE", "", "a JSON request (see above)")
         .choice("decode", {"free", "constrained", "likelihood"}, "free", "how the answer is decoded (see tmf eval --help)")
         .integer("template", "0", 0, 1000, "prompt template index")
-        .text("device", "DEVICE", "auto", "cpu, cuda, cuda:N or auto (CUDA when present)")
+        .device("auto")
         .flag("json", "print the result as JSON (what the app shows)")
         .example("tmf infer --dataset data/worlds/demo/pets.tmfdb --model models/pets --user u12")
         .example("tmf infer --dataset pets.tmfdb --model models/pets --step P001:view --step P002:cart --candidate P003 "

@@ -33,7 +33,7 @@ tmf::cli::Spec llm_spec(const std::string& action, const std::string& summary) {
   return tmf::cli::Spec("llm " + action, summary)
       .required("model", "DIR", "Hugging Face Llama folder (config.json, model.safetensors, tokenizer.model)")
       .text("adapter", "DIR", "", "a PEFT LoRA adapter folder (adapter_config.json, adapter_model.safetensors)")
-      .text("device", "DEVICE", "auto", "cpu, cuda, cuda:N or auto (CUDA when present)")
+      .device("auto")
       .choice("dtype", {"auto", "float32", "bfloat16", "float16"}, "auto", "weight dtype (auto: bfloat16 on CUDA, float32 on CPU)");
 }
 

@@ -51,7 +51,7 @@ const tmf::cli::Spec train_spec =
         .computed_default(text_of(double(tmf::MbhtConfig().hidden)))
         .integer("topk", "", 1, 1 << 16, "hypergraph neighbours per item")
         .computed_default(text_of(double(tmf::MbhtConfig().hyper_topk)))
-        .text("device", "DEVICE", "cpu", "cpu, cuda, cuda:N or auto")
+        .device("cpu")
         .integer("threads", "1", 0, 4096, "CPU intra-op threads (0: every core; tiny tensors: 1 is fastest)")
         .flag("quiet", "no progress output")
         .example("tmf mbht train --dataset data/worlds/demo/pets.tmfdb --epochs 20");
@@ -64,7 +64,7 @@ const tmf::cli::Spec eval_spec =
         .computed_default("the split the model was trained on")
         .text("candidates", "NAME", "default", "the stored candidate set")
         .choice("part", {"test", "valid"}, "test", "which split rows to evaluate")
-        .text("device", "DEVICE", "cpu", "cpu, cuda, cuda:N or auto")
+        .device("cpu")
         .integer("threads", "1", 0, 4096, "CPU intra-op threads (0: every core)")
         .example("tmf mbht eval --dataset pets.tmfdb --model pets.tmfdb.mbht");
 

@@ -86,6 +86,10 @@ Spec& Spec::repeated(const std::string& name, const std::string& metavar, const 
   return add(std::move(o));
 }
 
+Spec& Spec::device(const std::string& def) {
+  return text("device", "DEVICE", def, "cpu, cuda, cuda:N or auto (CUDA when present)");
+}
+
 Spec& Spec::computed_default(const std::string& text) {
   if (options.empty() || !options.back().def.empty())
     throw std::logic_error("tmf " + path + ": computed_default() follows an option without a literal default");
@@ -317,7 +321,7 @@ std::vector<std::string> Args::all(const std::string& name) const {
 }
 
 bool Args::has(const std::string& name) const {
-  if (!spec_->find(name)) throw std::logic_error("tmf " + spec_->path + " reads option --" + name + " that its Spec does not declare");
+  if (!spec_->find(name)) declared(name, OptionKind::Text);  // throws the undeclared-option logic_error
   return values_.count(name) > 0;
 }
 

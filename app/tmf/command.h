@@ -59,6 +59,7 @@ class Spec {
                const std::string& help);
   Spec& flag(const std::string& name, const std::string& help);
   Spec& repeated(const std::string& name, const std::string& metavar, const std::string& help);
+  Spec& device(const std::string& def);  // --device DEVICE: cpu, cuda, cuda:N or auto
   // The default of the option declared last is computed at run time; --help shows `text`
   // ("the --size recipe's", "<out>'s file name"). The command reads it with a fallback.
   Spec& computed_default(const std::string& text);

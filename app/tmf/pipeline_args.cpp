@@ -53,7 +53,7 @@ std::vector<Option> pipeline_option_specs() {
       .computed_default(per_size([](const PipelineOptions& o) { return o.prompt_history; }))
       .integer("seed", "", 0, 1LL << 62, "random seed of every stage")
       .computed_default(per_size([](const PipelineOptions& o) { return o.seed; }))
-      .text("device", "DEVICE", "auto", "cpu, cuda, cuda:N or auto (CUDA when present)")
+      .device("auto")
       .text("backbone", "DIR", "",
             "a pretrained Hugging Face Llama folder (config.json, safetensors, tokenizer.model) instead of a "
             "backbone built and warmed up here")
