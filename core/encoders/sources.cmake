@@ -10,4 +10,5 @@ list(APPEND TMF_CORE_SOURCES
   encoders/clip_text.cpp
   encoders/clip_model.cpp
   encoders/clip_train.cpp
+  encoders/item_embedder.cpp
 )

@@ -14,7 +14,7 @@
 #include "llm/device.h"
 #include "tmf/answer_decoding.h"
 #include "tmf/tmf_package.h"
-#include "train/item_encoders.h"
+#include "encoders/item_embedder.h"
 #include "util/error.h"
 #include "util/strings.h"
 

@@ -4,6 +4,7 @@
 
 #include "data/image.h"
 #include "encoders/clip_train.h"
+#include "encoders/item_embedder.h"
 #include "graph/embedding_cache.h"
 #include "llm/tokenizer.h"
 #include "util/error.h"
@@ -12,28 +13,6 @@
 
 namespace tmf {
 namespace fs = std::filesystem;
-namespace {
-
-ClipImageProcessorConfig processor_for(int64_t size) {
-  ClipImageProcessorConfig p;
-  p.shortest_edge = size;
-  p.crop_height = p.crop_width = size;
-  return p;
-}
-
-// Text ids: the item text cut to fit, then the CLIP EOS (an id of its own after the tokenizer's
-// pieces, since CLIP treats eos id 2 as "pool at the largest id").
-std::vector<int64_t> text_ids(const Tokenizer& tok, const std::string& text, int64_t max_tokens, int64_t eos) {
-  std::vector<int64_t> ids;
-  for (int id : tok.encode(text)) {
-    if (int64_t(ids.size()) + 1 >= max_tokens) break;
-    ids.push_back(id);
-  }
-  ids.push_back(eos);
-  return ids;
-}
-
-}  // namespace
 
 ItemEmbeddings build_item_embeddings(Dataset& ds, const std::string& tokenizer_path, const std::string& clip_dir,
                                      const ItemEncoderOptions& o, const Progress& progress) {
@@ -68,7 +47,7 @@ ItemEmbeddings build_item_embeddings(Dataset& ds, const std::string& tokenizer_p
       if (it.image_format.empty()) continue;
       auto bytes = ds.item_image(it.id);
       pairs.push_back(ClipPair{std::string(bytes.begin(), bytes.end()),
-                               text_ids(tok, it.text(), o.max_text_tokens, c.text.eos_token_id)});
+                               item_clip_text_ids(tok, it.text(), o.max_text_tokens, c.text.eos_token_id)});
     }
     // A dataset without images (MovieLens) has no pairs to contrast: the CLIP keeps its seeded
     // initialisation, every image embedding is zero and the text embeddings are the untrained text
@@ -82,7 +61,7 @@ ItemEmbeddings build_item_embeddings(Dataset& ds, const std::string& tokenizer_p
       to.learning_rate = o.lr;
       to.seed = o.seed;
       to.device = o.device;
-      out.losses = train_clip(model, processor_for(o.image_size), pairs, to, progress);
+      out.losses = train_clip(model, item_clip_processor(o.image_size), pairs, to, progress);
     }
     save_clip(model, clip_dir);
   } else {
@@ -93,7 +72,7 @@ ItemEmbeddings build_item_embeddings(Dataset& ds, const std::string& tokenizer_p
   torch::NoGradGuard ng;
   const auto& cfg = model->config;
   const auto dev = torch::Device(o.device);
-  const auto proc = processor_for(cfg.vision.image_size);
+  const auto proc = item_clip_processor(cfg.vision.image_size);
 
   auto embed_all = [&](bool images) {
     EmbeddingTable t;
@@ -119,7 +98,7 @@ ItemEmbeddings build_item_embeddings(Dataset& ds, const std::string& tokenizer_p
       } else {
         std::vector<std::vector<int64_t>> rows;
         for (size_t i = start; i < end; ++i)
-          rows.push_back(text_ids(tok, items[i].text(), cfg.text.max_position_embeddings, cfg.text.eos_token_id));
+          rows.push_back(item_clip_text_ids(tok, items[i].text(), cfg.text.max_position_embeddings, cfg.text.eos_token_id));
         auto [ids, mask] = pad_token_batch(rows, cfg.text.pad_token_id);
         feats = model->get_text_features(ids.to(dev), mask.to(dev)).cpu();
       }
@@ -138,40 +117,6 @@ ItemEmbeddings build_item_embeddings(Dataset& ds, const std::string& tokenizer_p
   out.text = std::move(txt.data);
   out.dim = img.dim;
   return out;
-}
-
-struct ItemEmbedder::Impl {
-  ClipModel model{nullptr};
-  Tokenizer tok;
-  torch::Device device{torch::kCPU};
-  ClipImageProcessorConfig proc;
-};
-
-ItemEmbedder::ItemEmbedder(const std::string& clip_dir, const std::string& tokenizer_path, const std::string& device)
-    : impl_(new Impl{load_clip(clip_dir, device), Tokenizer::load(tokenizer_path), torch::Device(device), {}}) {
-  impl_->model->eval();
-  impl_->proc = processor_for(impl_->model->config.vision.image_size);
-}
-ItemEmbedder::~ItemEmbedder() = default;
-ItemEmbedder::ItemEmbedder(ItemEmbedder&&) noexcept = default;
-
-int64_t ItemEmbedder::dim() const { return impl_->model->config.projection_dim; }
-
-std::pair<std::vector<float>, std::vector<float>> ItemEmbedder::embed(const std::string& text,
-                                                                      const std::vector<unsigned char>& image) const {
-  torch::NoGradGuard ng;
-  const auto& cfg = impl_->model->config;
-  std::vector<float> img(size_t(cfg.projection_dim), 0.f), txt;
-  if (!image.empty()) {
-    auto px = to_pixel_tensor(clip_preprocess(decode_image(image.data(), image.size(), "of the new item"), impl_->proc));
-    auto f = impl_->model->get_image_features(px.to(impl_->device)).cpu().contiguous();  // (1, P)
-    img.assign(f.data_ptr<float>(), f.data_ptr<float>() + f.numel());
-  }
-  auto [ids, mask] = pad_token_batch({text_ids(impl_->tok, text, cfg.text.max_position_embeddings, cfg.text.eos_token_id)},
-                                     cfg.text.pad_token_id);
-  auto f = impl_->model->get_text_features(ids.to(impl_->device), mask.to(impl_->device)).cpu().contiguous();  // (1, P)
-  txt.assign(f.data_ptr<float>(), f.data_ptr<float>() + f.numel());
-  return {std::move(img), std::move(txt)};
 }
 
 }  // namespace tmf

@@ -6,10 +6,9 @@
 // recomputed only when stale. Items without an image get a zero image embedding; a dataset
 // without any image (MovieLens) gets an untrained CLIP (zero image modality, text tower at its
 // seeded initialisation) so that the rest of the pipeline still runs.
+// Embedding one item with the saved CLIP (inference's new items): encoders/item_embedder.h.
 #pragma once
-#include <memory>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "data/dataset.h"
@@ -38,23 +37,5 @@ struct ItemEmbeddings {
 // HF layout, embeds every item and caches the result in the dataset.
 ItemEmbeddings build_item_embeddings(Dataset& ds, const std::string& tokenizer_path, const std::string& clip_dir,
                                      const ItemEncoderOptions& opts, const Progress& progress = {});
-
-// Embeds items that are not in the dataset (an analyst's synthetic items) with a saved item CLIP
-// (build_item_embeddings' clip_dir, copied into model packages), exactly as the cached items were
-// embedded: same preprocessing, same text ids. Items without an image get a zero image embedding.
-class ItemEmbedder {
- public:
-  ItemEmbedder(const std::string& clip_dir, const std::string& tokenizer_path, const std::string& device = "cpu");
-  ~ItemEmbedder();
-  ItemEmbedder(ItemEmbedder&&) noexcept;
-  int64_t dim() const;
-  // image: encoded PNG/JPEG bytes or empty. Returns (image embedding, text embedding), each dim().
-  std::pair<std::vector<float>, std::vector<float>> embed(const std::string& text,
-                                                          const std::vector<unsigned char>& image) const;
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
 
 }  // namespace tmf
