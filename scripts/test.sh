@@ -12,7 +12,8 @@ ctest --test-dir build/release --output-on-failure -j "$(nproc)" "$@"
 # The parsers, storage, importers, images, tokenizer and rating store under the sanitizers: a
 # memory error or undefined behaviour fails the run even where the release build passes. (The
 # LibTorch suites are left out: an instrumented LibTorch build would cost more than CI's time.)
-asan_tests=(util_tests safetensors_tests tokenizer_tests data_tests world_tests rating_tests cli_args_tests inference_requests_tests)
+asan_tests=(util_tests safetensors_tests tokenizer_tests data_tests world_tests rating_tests cli_args_tests
+            inference_requests_tests package_manifest_tests adapter_config_tests)
 bash scripts/build.sh asan "${asan_tests[@]}"
 export ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:check_initialization_order=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

@@ -12,6 +12,7 @@
 #include "baselines/text_llm.h"
 #include "data/candidates.h"
 #include "graph/mbht_rank.h"
+#include "tmf/package_manifest.h"
 #include "util/error.h"
 #include "util/json_file.h"
 
@@ -70,7 +71,7 @@ std::unique_ptr<Recommender> load_recommender(const std::string& dir, Dataset& d
   // A TMF package (text-llm, tmf) has tmf.json with its ablation level; the others config.json.
   std::string kind;
   if (fs::exists(dir + "/tmf.json")) {
-    kind = read_json_file(dir + "/tmf.json").value("level", "") == "text" ? "text-llm" : "tmf";
+    kind = read_package_manifest(dir).level == "text" ? "text-llm" : "tmf";
   } else {
     kind = read_json_file(dir + "/config.json").value("model", "");
   }

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "llm/lora_config.h"
+
 namespace tmf {
 
 struct LoraLinearImpl : torch::nn::Module {
@@ -43,15 +45,6 @@ struct LoraLinearImpl : torch::nn::Module {
   bool merged_ = false;
 };
 TORCH_MODULE(LoraLinear);
-
-struct LoraConfig {
-  int64_t r = 8;
-  double alpha = 16;
-  double dropout = 0.0;
-  bool use_rslora = false;
-  // Module names as PEFT writes them: any of q_proj k_proj v_proj o_proj gate_proj up_proj down_proj.
-  std::vector<std::string> target_modules{"q_proj", "v_proj"};
-};
 
 struct LlamaImpl;
 

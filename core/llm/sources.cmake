@@ -6,6 +6,7 @@ list(APPEND TMF_BASE_SOURCES
   llm/tokenizer_train.cpp
   llm/safetensors.cpp
   llm/llama_config.cpp
+  llm/lora_config.cpp
 )
 list(APPEND TMF_CORE_SOURCES
   llm/safetensors_torch.cpp

@@ -3,6 +3,7 @@ list(APPEND TMF_BASE_SOURCES
   tmf/ablation_level.cpp
   tmf/decode_mode.cpp
   tmf/inference_requests.cpp
+  tmf/package_manifest.cpp
 )
 list(APPEND TMF_CORE_SOURCES
   tmf/item_features.cpp
