@@ -155,7 +155,7 @@ std::vector<std::vector<float>> score_ranking_net(RankingNetImpl& net, const Ran
   return out;
 }
 
-RankEval evaluate_ranking_net(RankingNetImpl& net, const RankVocab& v, const RankDims& d, const RankRows& rows,
+RankEval evaluate_ranking_net(RankingNetImpl& net, const RankVocab& v, const RankDims& d, const EvaluationRows& rows,
                               int64_t batch_size) {
   RankEval ev;
   for (size_t at = 0; at < rows.rows.size(); at += size_t(batch_size)) {
@@ -193,7 +193,7 @@ RankTrainResult train_ranking_net(RankingNetImpl& net, const RankVocab& v, const
   }
   const RankInput all = encode_rank_input(v, d.max_len, ptrs);
   const torch::Tensor targets = torch::tensor(target_rows, torch::kInt64);
-  const RankRows valid_rows = load_rank_rows(ds, o.split, o.candidates, "valid");
+  const EvaluationRows valid_rows = load_evaluation_rows(ds, o.split, o.candidates, "valid");
   const torch::Device dev = device_of(net);
 
   torch::optim::Adam optim(net.parameters(), torch::optim::AdamOptions(o.learning_rate));

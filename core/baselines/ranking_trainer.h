@@ -75,8 +75,8 @@ RankTrainResult train_ranking_net(RankingNetImpl& net, const RankVocab& v, const
 std::vector<std::vector<float>> score_ranking_net(RankingNetImpl& net, const RankVocab& v, const RankDims& d,
                                                   const std::vector<const SplitRow*>& rows,
                                                   const std::vector<std::vector<int64_t>>& candidates);
-// HitRate@1 on loaded rows (mbht_rank.h RankRows), batch by batch.
-RankEval evaluate_ranking_net(RankingNetImpl& net, const RankVocab& v, const RankDims& d, const RankRows& rows,
+// HitRate@1 on loaded rows (data/evaluation_rows.h), batch by batch.
+RankEval evaluate_ranking_net(RankingNetImpl& net, const RankVocab& v, const RankDims& d, const EvaluationRows& rows,
                               int64_t batch_size = 256);
 
 // A row is a hit when its truth scores strictly highest (ties count against the model).

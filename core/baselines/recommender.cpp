@@ -83,9 +83,8 @@ std::unique_ptr<Recommender> load_recommender(const std::string& dir, Dataset& d
 
 RecEvalResult Recommender::evaluate(const Dataset& ds, const RecEvalOptions& o, const Progress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
-  RankRows rows = load_rank_rows(ds, o.split, o.candidates, o.part);
-  size_t n = rows.rows.size();
-  if (o.limit > 0) n = std::min(n, size_t(o.limit));
+  const EvaluationRows rows = load_evaluation_rows(ds, o.split, o.candidates, o.part, o.limit);
+  const size_t n = rows.size();
   RecEvalResult res;
   const size_t batch = 256;
   for (size_t at = 0; at < n; at += batch) {

@@ -39,13 +39,9 @@ PipelineOptions llm_pipeline_options(const nlohmann::json& s, const std::string&
 RecEvalResult evaluate_with_tmf_model(TmfModel& model, int64_t target_behavior, const Dataset& ds,
                                       const RecEvalOptions& o, const nlohmann::json& settings,
                                       const Progress& progress) {
-  RankRows rows = load_rank_rows(ds, o.split, o.candidates, o.part);
+  const EvaluationRows rows = load_evaluation_rows(ds, o.split, o.candidates, o.part, o.limit);
   std::vector<TmfExample> examples;
-  for (size_t i = 0; i < rows.rows.size(); ++i) {
-    if (rows.rows[i].history.empty()) continue;
-    examples.push_back(example_of(rows.rows[i], rows.candidates[i], target_behavior));
-    if (o.limit > 0 && int64_t(examples.size()) >= o.limit) break;
-  }
+  for (size_t i = 0; i < rows.size(); ++i) examples.push_back(example_of(rows.rows[i], rows.candidates[i], target_behavior));
   EvalOptions eo;
   eo.decode = o.decode;
   eo.batch = settings.at("eval_batch").get<int64_t>();

@@ -8,6 +8,7 @@ list(APPEND TMF_BASE_SOURCES
 list(APPEND TMF_BASE_SOURCES
   data/split.cpp
   data/candidates.cpp
+  data/evaluation_rows.cpp
   data/stats.cpp
   data/case_study.cpp
 )

@@ -1,8 +1,6 @@
 // MBHT candidate scoring and HitRate@1.
 #include "graph/mbht_rank.h"
 
-#include <map>
-
 #include "util/error.h"
 
 namespace tmf {
@@ -57,23 +55,7 @@ std::vector<float> score_candidates(const MbhtModel& m, const std::vector<Event>
   return score_candidates(m, {&history}, {candidates})[0];
 }
 
-RankRows load_rank_rows(const Dataset& ds, const std::string& split, const std::string& candidates,
-                        const std::string& part) {
-  std::vector<SplitRow> rows = load_split_rows(ds, split, part);
-  std::vector<CandidateRow> cands = load_candidates(ds, candidate_set_id(ds, split, candidates), part);
-  std::map<int64_t, size_t> by_id;
-  for (size_t i = 0; i < rows.size(); ++i) by_id[rows[i].id] = i;
-  RankRows out;
-  for (auto& c : cands) {
-    auto it = by_id.find(c.row_id);
-    TMF_CHECK(it != by_id.end(), "candidate row for split row ", c.row_id, " has no ", part, " row in split ", split);
-    out.rows.push_back(rows[it->second]);
-    out.candidates.push_back(std::move(c));
-  }
-  return out;
-}
-
-RankEval evaluate_mbht(const MbhtModel& m, const RankRows& rows, int64_t batch_size, const Progress& progress) {
+RankEval evaluate_mbht(const MbhtModel& m, const EvaluationRows& rows, int64_t batch_size, const Progress& progress) {
   TMF_CHECK(batch_size > 0, "evaluate_mbht: batch_size must be positive, got ", batch_size);
   RankEval ev;
   const size_t n = rows.rows.size();
@@ -103,7 +85,7 @@ RankEval evaluate_mbht(const MbhtModel& m, const RankRows& rows, int64_t batch_s
 
 RankEval evaluate_mbht(const MbhtModel& m, const Dataset& ds, const std::string& split, const std::string& candidates,
                        const std::string& part, int64_t batch_size, const Progress& progress) {
-  return evaluate_mbht(m, load_rank_rows(ds, split, candidates, part), batch_size, progress);
+  return evaluate_mbht(m, load_evaluation_rows(ds, split, candidates, part), batch_size, progress);
 }
 
 }  // namespace tmf

@@ -7,8 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "data/candidates.h"
-#include "data/split.h"
+#include "data/evaluation_rows.h"
 #include "graph/mbht_model.h"
 #include "util/progress.h"
 
@@ -41,13 +40,7 @@ RankEval evaluate_mbht(const MbhtModel& m, const Dataset& ds, const std::string&
                        const std::string& part, int64_t batch_size = 256, const Progress& progress = {});
 
 // The same with rows and candidates already loaded (training reuses them every epoch).
-struct RankRows {
-  std::vector<SplitRow> rows;            // each row has a candidate row at the same index
-  std::vector<CandidateRow> candidates;
-};
-RankRows load_rank_rows(const Dataset& ds, const std::string& split, const std::string& candidates,
-                        const std::string& part);
-RankEval evaluate_mbht(const MbhtModel& m, const RankRows& rows, int64_t batch_size = 256,
+RankEval evaluate_mbht(const MbhtModel& m, const EvaluationRows& rows, int64_t batch_size = 256,
                        const Progress& progress = {});
 
 }  // namespace tmf

@@ -58,7 +58,7 @@ MbhtTrainResult train_mbht(MbhtModel& m, const Dataset& ds, const MbhtTrainOptio
   const std::vector<SplitRow> rows = training_rows(ds, opts.split);
   TMF_CHECK(!rows.empty(), "split '", opts.split, "' of ", ds.path(), " has no training examples");
   const Examples ex = encode_examples(m, rows);
-  RankRows valid_rows = load_rank_rows(ds, opts.split, opts.candidates, "valid");
+  EvaluationRows valid_rows = load_evaluation_rows(ds, opts.split, opts.candidates, "valid");
 
   Mbht mod = m.module;
   const torch::Device dev = mod->item_embeddings->weight.device();

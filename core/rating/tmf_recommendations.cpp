@@ -2,8 +2,7 @@
 
 #include <unordered_map>
 
-#include "data/candidates.h"
-#include "data/split.h"
+#include "data/evaluation_rows.h"
 #include "eval/tmf_eval.h"
 #include "llm/device.h"
 #include "tmf/tmf_example.h"
@@ -20,23 +19,20 @@ std::vector<Recommendation> tmf_recommendations(const Dataset& ds, int64_t study
   TMF_CHECK(study.id == study_id, "no rating study with id ", study_id, " in '", ds.path(), "'");
   TMF_CHECK(!study.candidates.empty(), "rating study '", study.name,
             "' has no candidate set, so a TMF package cannot choose recommendations (create it with one)");
-  const int64_t set_id = candidate_set_id(ds, study.split, study.candidates);
-  std::unordered_map<int64_t, CandidateRow> cands;
-  for (auto& c : load_candidates(ds, set_id, "test")) cands[c.row_id] = c;
-  std::unordered_map<int64_t, SplitRow> rows;
-  for (auto& r : load_split_rows(ds, study.split, "test")) rows[r.id] = r;
+  const EvaluationRows test = load_evaluation_rows(ds, study.split, study.candidates, "test");
+  std::unordered_map<int64_t, size_t> by_row;  // split row id -> index in test
+  for (size_t i = 0; i < test.size(); ++i) by_row[test.rows[i].id] = i;
   const int64_t target = ds.target_behavior().id;
 
   std::vector<TmfExample> examples;
   std::vector<int64_t> seq_ids;
   for (auto& q : study_sequences(ds, study_id)) {
-    auto c = cands.find(q.split_row_id);
-    auto r = rows.find(q.split_row_id);
-    TMF_CHECK(c != cands.end() && r != rows.end(), "sequence of user ", ds.user_external_id(q.user_id),
+    auto at = by_row.find(q.split_row_id);
+    TMF_CHECK(at != by_row.end(), "sequence of user ", ds.user_external_id(q.user_id),
               " has no row in candidate set '", study.candidates, "' any more");
-    SplitRow row = r->second;
+    SplitRow row = test.rows[at->second];
     row.history = events_of(ds, q.history);
-    examples.push_back(example_of(row, c->second, target));
+    examples.push_back(example_of(row, test.candidates[at->second], target));
     seq_ids.push_back(q.id);
   }
   init_torch_threads();

@@ -5,8 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "data/candidates.h"
-#include "data/split.h"
+#include "data/evaluation_rows.h"
 #include "util/error.h"
 #include "util/json_file.h"
 #include "util/strings.h"
@@ -23,21 +22,16 @@ InferenceRequest request_from_user(const Dataset& ds, const std::string& user, c
                                    const std::string& candidates, const std::string& part) {
   const auto uid = ds.find_user(user);
   TMF_CHECK(uid.has_value(), "dataset '", ds.path(), "' has no user '", user, "'");
+  const EvaluationRows rows = load_evaluation_rows(ds, split, candidates, part);
+  const auto at = rows.find_user(*uid);
+  TMF_CHECK(at.has_value(), "user '", user, "' has no ", part, " row in split '", split, "'");
   InferenceRequest rq;
-  for (const auto& row : load_split_rows(ds, split, part)) {
-    if (row.user_id != *uid) continue;
-    for (const auto& e : row.history) {
-      rq.history_items.push_back(e.item_id);
-      rq.history_behaviors.push_back(e.behavior_id);
-    }
-    for (const auto& c : load_candidates(ds, candidate_set_id(ds, split, candidates), part))
-      if (c.row_id == row.id) {
-        rq.candidates = c.items;
-        rq.expected = c.truth_pos;
-      }
+  for (const auto& e : rows.rows[*at].history) {
+    rq.history_items.push_back(e.item_id);
+    rq.history_behaviors.push_back(e.behavior_id);
   }
-  TMF_CHECK(!rq.history_items.empty(), "user '", user, "' has no ", part, " row in split '", split, "'");
-  TMF_CHECK(!rq.candidates.empty(), "user '", user, "' has no stored candidates in set '", candidates, "'");
+  rq.candidates = rows.candidates[*at].items;
+  rq.expected = rows.candidates[*at].truth_pos;
   rq.target_behavior = ds.target_behavior().id;
   return rq;
 }

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 
-#include "data/candidates.h"
 #include "data/dataset.h"
-#include "data/split.h"
+#include "data/evaluation_rows.h"
 #include "util/error.h"
 
 namespace tmf {
@@ -73,18 +72,10 @@ TmfExample example_of(const SplitRow& row, const CandidateRow& cands, int64_t ta
 
 std::vector<TmfExample> stored_examples(const Dataset& ds, const std::string& split, const std::string& candidates,
                                         const std::string& part, int64_t limit) {
-  auto rows = load_split_rows(ds, split, part);
-  auto cand_rows = load_candidates(ds, candidate_set_id(ds, split, candidates), part);
-  std::unordered_map<int64_t, const CandidateRow*> by_row;
-  for (auto& c : cand_rows) by_row[c.row_id] = &c;
+  const EvaluationRows rows = load_evaluation_rows(ds, split, candidates, part, limit);
   const int64_t target = ds.target_behavior().id;
   std::vector<TmfExample> out;
-  for (auto& r : rows) {
-    auto it = by_row.find(r.id);
-    if (it == by_row.end() || r.history.empty()) continue;
-    out.push_back(example_of(r, *it->second, target));
-    if (limit > 0 && int64_t(out.size()) >= limit) break;
-  }
+  for (size_t i = 0; i < rows.size(); ++i) out.push_back(example_of(rows.rows[i], rows.candidates[i], target));
   return out;
 }
 

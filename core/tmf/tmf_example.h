@@ -49,8 +49,8 @@ PromptInput prompt_input(const TmfExample& ex, const NameBook& names, bool with_
 
 // Example of a stored split row with its candidate row.
 TmfExample example_of(const SplitRow& row, const CandidateRow& cands, int64_t target_behavior);
-// Examples of a stored split part with its stored candidate set (rows without history or without
-// candidates are skipped); limit > 0 keeps the first `limit`.
+// Examples of a stored split part with its stored candidate set (data/evaluation_rows.h: a row
+// without its candidate row is an error naming the user); limit > 0 keeps the first `limit`.
 std::vector<TmfExample> stored_examples(const Dataset& ds, const std::string& split, const std::string& candidates,
                                         const std::string& part, int64_t limit = 0);
 

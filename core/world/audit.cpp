@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "data/candidates.h"
+#include "data/evaluation_rows.h"
 #include "data/image.h"
 #include "data/split.h"
 #include "util/error.h"
@@ -81,13 +81,9 @@ double AuditResult::hit_rate(const std::string& predictor) const {
 AuditResult audit_modalities(const Dataset& ds, const AuditOptions& opts, const Progress& progress) {
   AuditResult res;
   res.dataset = ds.name();
-  const int64_t set_id = candidate_set_id(ds, opts.split, opts.candidates);
-  const auto cands = load_candidates(ds, set_id, opts.part);
-  TMF_CHECK(!cands.empty(), "candidate set '", opts.candidates, "' of split '", opts.split, "' has no '", opts.part,
+  const EvaluationRows rows = load_evaluation_rows(ds, opts.split, opts.candidates, opts.part);
+  TMF_CHECK(rows.size() > 0, "candidate set '", opts.candidates, "' of split '", opts.split, "' has no '", opts.part,
             "' rows in ", ds.path());
-  const auto rows = load_split_rows(ds, opts.split, opts.part);
-  std::unordered_map<int64_t, const SplitRow*> row_by_id;
-  for (const auto& r : rows) row_by_id[r.id] = &r;
 
   // Cut-off per user: the first evaluated target (validation, else test).
   std::unordered_map<int64_t, int64_t> cutoff_event;  // user -> target event id
@@ -162,11 +158,9 @@ AuditResult audit_modalities(const Dataset& ds, const AuditOptions& opts, const 
   int64_t hits[kN] = {0, 0, 0, 0, 0};
   int64_t n = 0;
   size_t k_total = 0;
-  for (size_t r = 0; r < cands.size(); ++r) {
-    const auto& c = cands[r];
-    auto rit = row_by_id.find(c.row_id);
-    TMF_CHECK(rit != row_by_id.end(), "candidate row ", c.row_id, " has no split row in split '", opts.split, "'");
-    const SplitRow& row = *rit->second;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const CandidateRow& c = rows.candidates[r];
+    const SplitRow& row = rows.rows[r];
     const size_t K = c.items.size();
     k_total += K;
     std::vector<float> prof(64, 0.f);
@@ -198,7 +192,7 @@ AuditResult audit_modalities(const Dataset& ds, const AuditOptions& opts, const 
       hits[p] += argmax_tie(s[p], rng) == c.truth_pos;
     }
     ++n;
-    if (r % 200 == 0) progress.report("audit:score", double(r), double(cands.size()));
+    if (r % 200 == 0) progress.report("audit:score", double(r), double(rows.size()));
   }
   res.rows = n;
   res.candidates_per_row = int(std::lround(double(k_total) / double(n)));
