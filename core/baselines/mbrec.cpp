@@ -4,8 +4,8 @@
 
 #include <cmath>
 
+#include "baselines/bpr.h"
 #include "util/error.h"
-#include "util/rng.h"
 
 namespace tmf {
 
@@ -108,20 +108,8 @@ torch::Tensor MbrecImpl::scores(const RankInput& in) {
 
 torch::Tensor MbrecImpl::loss(const RankInput& in, const torch::Tensor& targets, Rng& rng) {
   auto [u, i] = propagate();
-  const int64_t B = targets.size(0);
-  std::vector<int64_t> neg(static_cast<size_t>(B));
-  torch::Tensor tc = targets.to(torch::kCPU);
-  auto ta = tc.accessor<int64_t, 1>();
-  for (int64_t b = 0; b < B; ++b) {
-    do neg[size_t(b)] = 1 + int64_t(rng.below(uint64_t(dims.n_items)));
-    while (neg[size_t(b)] == ta[b] && dims.n_items > 1);
-  }
-  torch::Tensor negs = torch::tensor(neg, torch::kInt64).to(targets.device());
-  torch::Tensor q = u.index_select(0, in.users);
-  torch::Tensor diff = (q * i.index_select(0, targets)).sum(-1) - (q * i.index_select(0, negs)).sum(-1);
-  torch::Tensor reg = (user_embeddings->forward(in.users).pow(2).sum() + item_embeddings->forward(targets).pow(2).sum() +
-                       item_embeddings->forward(negs).pow(2).sum()) / double(B);
-  return -torch::nn::functional::logsigmoid(diff).mean() + l2 * reg;
+  torch::Tensor negs = bpr_negatives(targets, dims.n_items, rng);  // (B)
+  return bpr_loss(u.index_select(0, in.users), i, targets, negs, user_embeddings, item_embeddings, in.users, l2);
 }
 
 }  // namespace tmf

@@ -11,6 +11,7 @@ list(APPEND TMF_CORE_SOURCES
   baselines/gru4rec.cpp
   baselines/sasrec.cpp
   baselines/bert4rec.cpp
+  baselines/bpr.cpp
   baselines/mbgcn.cpp
   baselines/mbrec.cpp
   baselines/mbht_baseline.cpp
