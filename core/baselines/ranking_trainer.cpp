@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <map>
 
 #include "util/error.h"
@@ -14,18 +13,6 @@ namespace tmf {
 namespace {
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-std::vector<torch::Tensor> snapshot(RankingNetImpl& net) {
-  std::vector<torch::Tensor> s;
-  for (const auto& p : net.parameters()) s.push_back(p.detach().clone());
-  return s;
-}
-
-void restore(RankingNetImpl& net, const std::vector<torch::Tensor>& s) {
-  torch::NoGradGuard no_grad;
-  auto ps = net.parameters();
-  for (size_t i = 0; i < ps.size(); ++i) ps[i].copy_(s[i]);
-}
 
 torch::Device device_of(RankingNetImpl& net) {
   auto ps = net.parameters();
@@ -178,10 +165,6 @@ RankEval evaluate_ranking_net(RankingNetImpl& net, const RankVocab& v, const Ran
 RankTrainResult train_ranking_net(RankingNetImpl& net, const RankVocab& v, const RankDims& d, const Dataset& ds,
                                   const RankTrainOptions& o, const Progress& progress,
                                   const std::function<void(const RankEpoch&)>& on_epoch) {
-  TMF_CHECK(o.epochs >= 1, "epochs must be at least 1, got ", o.epochs);
-  TMF_CHECK(o.batch_size >= 1, "batch_size must be positive, got ", o.batch_size);
-  TMF_CHECK(o.learning_rate > 0, "learning_rate must be positive, got ", o.learning_rate);
-  TMF_CHECK(o.patience >= 0, "patience must be >= 0, got ", o.patience);
   const auto t_start = Clock::now();
   const std::vector<SplitRow> rows = training_rows(ds, o.split);
   TMF_CHECK(!rows.empty(), "split '", o.split, "' of ", ds.path(), " has no training examples");
@@ -196,54 +179,22 @@ RankTrainResult train_ranking_net(RankingNetImpl& net, const RankVocab& v, const
   const EvaluationRows valid_rows = load_evaluation_rows(ds, o.split, o.candidates, "valid");
   const torch::Device dev = device_of(net);
 
-  torch::optim::Adam optim(net.parameters(), torch::optim::AdamOptions(o.learning_rate));
-  torch::manual_seed(o.seed);
-  Rng rng(o.seed ^ 0x72616e6bull);  // "rank"
-  const int64_t R = int64_t(rows.size());
-  const int64_t total_steps = ((R + o.batch_size - 1) / o.batch_size) * o.epochs;
+  FitOptions fo;
+  fo.epochs = o.epochs;
+  fo.batch_size = o.batch_size;
+  fo.learning_rate = o.learning_rate;
+  fo.patience = o.patience;
+  fo.seed = o.seed;
+  fo.rng_salt = 0x72616e6bull;  // "rank"
+  fo.stage = o.stage;
+  FitHooks hooks;
+  hooks.batch_loss = [&](const torch::Tensor& idx, Rng& rng) {
+    return net.loss(all.index(idx).to(dev), targets.index_select(0, idx).to(dev), rng);
+  };
+  if (valid_rows.size() > 0) hooks.validate = [&] { return evaluate_ranking_net(net, v, d, valid_rows).hit_rate(); };
+  hooks.on_epoch = on_epoch;
   RankTrainResult res;
-  res.train_examples = R;
-  std::vector<torch::Tensor> best;
-  int64_t since_best = 0, step = 0;
-  for (int64_t epoch = 1; epoch <= o.epochs; ++epoch) {
-    const auto t0 = Clock::now();
-    net.train();
-    std::vector<int64_t> order(static_cast<size_t>(R));
-    for (int64_t i = 0; i < R; ++i) order[size_t(i)] = i;
-    rng.shuffle(order);
-    double loss_sum = 0;
-    for (int64_t at = 0; at < R; at += o.batch_size) {
-      const int64_t B = std::min(o.batch_size, R - at);
-      torch::Tensor idx = torch::tensor(std::vector<int64_t>(order.begin() + at, order.begin() + at + B));
-      torch::Tensor loss = net.loss(all.index(idx).to(dev), targets.index_select(0, idx).to(dev), rng);
-      optim.zero_grad();
-      loss.backward();
-      optim.step();
-      const double l = loss.item<double>();
-      loss_sum += l * double(B);
-      ++step;
-      char msg[96];
-      std::snprintf(msg, sizeof msg, "epoch %lld loss %.4f", static_cast<long long>(epoch), l);
-      progress.report(o.stage, double(step), double(total_steps), msg);
-    }
-    RankEpoch e;
-    e.epoch = epoch;
-    e.loss = loss_sum / double(R);
-    if (!valid_rows.rows.empty()) e.valid_hr1 = evaluate_ranking_net(net, v, d, valid_rows).hit_rate();
-    e.seconds = since(t0);
-    res.epochs.push_back(e);
-    if (on_epoch) on_epoch(e);
-    if (best.empty() || e.valid_hr1 > res.best_valid_hr1) {
-      res.best_valid_hr1 = e.valid_hr1;
-      res.best_epoch = epoch;
-      best = snapshot(net);
-      since_best = 0;
-    } else if (o.patience > 0 && !valid_rows.rows.empty() && ++since_best >= o.patience) {
-      break;
-    }
-  }
-  if (!valid_rows.rows.empty()) restore(net, best);  // without validation the last epoch is kept
-  net.eval();
+  static_cast<FitResult&>(res) = fit(net, int64_t(rows.size()), fo, hooks, progress);
   res.seconds = since(t_start);
   return res;
 }

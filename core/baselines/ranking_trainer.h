@@ -18,6 +18,7 @@
 #include "data/split.h"
 #include "graph/mbht_config.h"
 #include "graph/mbht_rank.h"
+#include "optim/fit.h"
 #include "util/progress.h"
 
 namespace tmf {
@@ -55,15 +56,9 @@ struct RankTrainOptions {
   std::string stage = "train:ranking";  // progress stage name
 };
 
-struct RankEpoch {
-  int64_t epoch = 0;
-  double loss = 0, valid_hr1 = -1, seconds = 0;
-};
+using RankEpoch = FitEpoch;
 
-struct RankTrainResult {
-  std::vector<RankEpoch> epochs;
-  int64_t best_epoch = 0, train_examples = 0;
-  double best_valid_hr1 = -1, seconds = 0;
+struct RankTrainResult : FitResult {
   nlohmann::json summary() const;
 };
 

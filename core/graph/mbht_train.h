@@ -3,11 +3,11 @@
 // as the last slot, under the target behavior) is Cloze-masked — each history position with
 // probability mask_ratio, the target slot always — and the model is trained with cross-entropy
 // over all items at the masked positions (item table tied as the output layer), Adam.
-// After each epoch HitRate@1 is measured on the stored candidate set of the validation part; the
-// weights of the best epoch are kept, and training stops after `patience` epochs without gain.
-// Deterministic for a seed on the CPU: torch::manual_seed for dropout, tmf::Rng for the batch order
-// and the masks. Reports stage "train:mbht" per step (message "epoch e loss x") and honours cancel
-// (tmf::Cancelled; the model keeps the weights it had at that point).
+// The epoch loop is optim/fit.h: after each epoch HitRate@1 on the stored candidate set of the
+// validation part, the weights of the best epoch kept, a stop after `patience` epochs without
+// gain. Deterministic for a seed on the CPU: torch::manual_seed for dropout, tmf::Rng for the batch
+// order and the masks. Reports stage "train:mbht" per step (message "epoch e loss x") and honours
+// cancel (tmf::Cancelled; the model keeps the weights it had at that point).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -16,6 +16,7 @@
 
 #include "data/dataset.h"
 #include "graph/mbht_model.h"
+#include "optim/fit.h"
 #include "util/progress.h"
 
 namespace tmf {
@@ -30,20 +31,8 @@ struct MbhtTrainOptions {
   uint64_t seed = 0;
 };
 
-struct MbhtEpoch {
-  int64_t epoch = 0;       // 1-based
-  double loss = 0;         // mean training loss
-  double valid_hr1 = -1;   // -1 when the split has no validation candidates
-  double seconds = 0;
-};
-
-struct MbhtTrainResult {
-  std::vector<MbhtEpoch> epochs;
-  int64_t best_epoch = 0;
-  double best_valid_hr1 = -1;
-  int64_t train_examples = 0;
-  double seconds = 0;
-};
+using MbhtEpoch = FitEpoch;
+using MbhtTrainResult = FitResult;
 
 // Trains m (created by create_mbht for this dataset) in place and records a summary in m.training.
 MbhtTrainResult train_mbht(MbhtModel& m, const Dataset& ds, const MbhtTrainOptions& opts,
