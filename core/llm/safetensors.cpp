@@ -326,42 +326,14 @@ void write_file(const std::string& path, const std::vector<RawTensor>& tensors,
   header += "}";
   while (header.size() % 8 != 0) header += ' ';  // reference pads the header with spaces to 8 bytes
 
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail("cannot create '", tmp, "': ", std::strerror(errno));
-  auto write_all = [&](const void* p, size_t n) {
-    const auto* b = static_cast<const uint8_t*>(p);
-    while (n > 0) {
-      ssize_t w = ::write(fd, b, n);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        int e = errno;
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        fail("cannot write '", tmp, "': ", std::strerror(e));
-      }
-      b += w;
-      n -= static_cast<size_t>(w);
-    }
-  };
   uint8_t len[8];
-  uint64_t hl = header.size();
+  const uint64_t hl = header.size();
   for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(hl >> (8 * i));
-  write_all(len, 8);
-  write_all(header.data(), header.size());
-  for (const RawTensor* t : order) write_all(t->data, t->nbytes);
-  int sync_rc = ::fsync(fd);
-  int sync_errno = errno;
-  if (::close(fd) != 0 || sync_rc != 0) {
-    int e = sync_rc != 0 ? sync_errno : errno;
-    ::unlink(tmp.c_str());
-    fail("cannot flush '", tmp, "': ", std::strerror(e));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    fail("cannot rename '", tmp, "' to '", path, "': ", std::strerror(e));
-  }
+  write_file_atomic(path, [&](const WriteBytes& write) {
+    write(len, 8);
+    write(header.data(), header.size());
+    for (const RawTensor* t : order) write(t->data, t->nbytes);
+  });
 }
 
 }  // namespace tmf::st

@@ -130,29 +130,45 @@ std::string read_file(const std::string& path) {
   return out;
 }
 
-void write_file_atomic(const std::string& path, std::string_view data) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+void write_file_atomic(const std::string& path, const std::function<void(const WriteBytes&)>& fill) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) fail("cannot create '", tmp, "': ", std::strerror(errno));
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      fail("cannot write '", tmp, "': ", std::strerror(e));
+  const WriteBytes write_all = [&](const void* p, size_t n) {
+    const auto* b = static_cast<const unsigned char*>(p);
+    while (n > 0) {
+      ssize_t w = ::write(fd, b, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        fail("cannot write '", tmp, "': ", std::strerror(errno));
+      }
+      b += w;
+      n -= static_cast<size_t>(w);
     }
-    off += size_t(n);
+  };
+  try {
+    fill(write_all);
+  } catch (...) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
   }
-  ::fsync(fd);
-  ::close(fd);
+  const int sync_rc = ::fsync(fd);
+  const int sync_errno = errno;
+  if (::close(fd) != 0 || sync_rc != 0) {
+    const int e = sync_rc != 0 ? sync_errno : errno;
+    ::unlink(tmp.c_str());
+    fail("cannot flush '", tmp, "': ", std::strerror(e));
+  }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
+    const int e = errno;
     ::unlink(tmp.c_str());
     fail("cannot rename '", tmp, "' to '", path, "': ", std::strerror(e));
   }
+}
+
+void write_file_atomic(const std::string& path, std::string_view data) {
+  write_file_atomic(path, [&](const WriteBytes& write) { write(data.data(), data.size()); });
 }
 
 std::string text_problem(std::string_view s) {

@@ -1,5 +1,7 @@
 // Small string helpers shared by importers, prompts and the CLI.
 #pragma once
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,7 +25,11 @@ bool parse_int64(std::string_view s, long long& out);
 bool parse_double(std::string_view s, double& out);
 // Reads a whole file; throws tmf::Error naming the path when it cannot.
 std::string read_file(const std::string& path);
-// Writes atomically: a temporary file beside the target, fsync, then rename.
+// Writes atomically: a temporary file beside the target, fsync, then rename. On any failure (or an
+// exception from `fill`) the temporary is removed and `path` is left as it was.
 void write_file_atomic(const std::string& path, std::string_view data);
+// The same for a file written in pieces: `fill` calls its argument with each run of bytes.
+using WriteBytes = std::function<void(const void* data, size_t size)>;
+void write_file_atomic(const std::string& path, const std::function<void(const WriteBytes&)>& fill);
 
 }  // namespace tmf

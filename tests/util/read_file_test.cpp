@@ -32,3 +32,29 @@ TEST(ReadFile, NonRegularFilesAreRefusedWithoutBlocking) {
   EXPECT_THROW(read_file(dir + "/missing"), Error);
   fs::remove_all(dir);
 }
+
+// write_file_atomic in pieces: the file appears whole or not at all. A writer that fails half-way
+// leaves the previous file and no temporary beside it.
+TEST(WriteFileAtomic, AFailedWriteLeavesThePreviousFile) {
+  const std::string dir = std::string(TMF_BINARY_DIR) + "/test-tmp/write-atomic-" + std::to_string(::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string path = dir + "/weights.bin";
+  write_file_atomic(path, [](const WriteBytes& write) {
+    write("head", 4);
+    write("-body", 5);
+  });
+  EXPECT_EQ(read_file(path), "head-body");
+  EXPECT_THROW(write_file_atomic(path,
+                                 [](const WriteBytes& write) {
+                                   write("partial", 7);
+                                   fail("disk full (simulated)");
+                                 }),
+               Error);
+  EXPECT_EQ(read_file(path), "head-body");
+  size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir)) files += e.is_regular_file();
+  EXPECT_EQ(files, 1u);
+  EXPECT_THROW(write_file_atomic(dir + "/no-such-dir/x", std::string("x")), Error);
+  fs::remove_all(dir);
+}
