@@ -14,6 +14,7 @@
 #include "eval/eval_runs.h"
 #include "util/error.h"
 #include "util/json_file.h"
+#include "util/mean_std.h"
 #include "util/strings.h"
 
 namespace tmf {
@@ -21,27 +22,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string fmt(const std::vector<double>& v, int digits = 4) {
-  auto [m, s] = mean_std(v);
-  char b[64];
-  std::snprintf(b, sizeof b, "%.*f ± %.*f", digits, m, digits, s);
-  return b;
-}
+std::string fmt(const std::vector<double>& v, int digits = 4) { return format_mean_std(v, digits); }
 
 std::string num(double x) {
   char b[32];
   std::snprintf(b, sizeof b, "%.4f", x);
   return b;
-}
-
-const char* level_label(AblationLevel l) {
-  switch (l) {
-    case AblationLevel::Text: return "text only";
-    case AblationLevel::Behavior: return "+ behavior tokens";
-    case AblationLevel::Amsa: return "+ item tokens (AMSA)";
-    case AblationLevel::Cma: return "+ CMA (full TMF)";
-  }
-  return "?";
 }
 
 // A baseline spec is KIND or KIND:key=value:key=value (settings over the kind's defaults).

@@ -13,21 +13,11 @@
 #include "eval/eval_runs.h"
 #include "tmf/tmf_package.h"
 #include "util/error.h"
+#include "util/mean_std.h"
 #include "util/strings.h"
 
 namespace tmf {
 namespace fs = std::filesystem;
-
-std::pair<double, double> mean_std(const std::vector<double>& v) {
-  if (v.empty()) return {0, 0};
-  double m = 0;
-  for (double x : v) m += x;
-  m /= double(v.size());
-  if (v.size() == 1) return {m, 0};
-  double s = 0;
-  for (double x : v) s += (x - m) * (x - m);
-  return {m, std::sqrt(s / double(v.size() - 1))};
-}
 
 AblationReport run_ablation(Dataset& ds, const std::string& root, const AblationOptions& o, const Progress& progress) {
   TMF_CHECK(!o.seeds.empty() && !o.levels.empty() && !o.decodes.empty(), "ablation needs seeds, levels and decodings");
@@ -107,12 +97,7 @@ std::string AblationReport::markdown() const {
     if (std::find(decodes.begin(), decodes.end(), c.decode) == decodes.end()) decodes.push_back(c.decode);
     if (std::find(seeds.begin(), seeds.end(), c.seed) == seeds.end()) seeds.push_back(c.seed);
   }
-  auto fmt = [](const std::vector<double>& v) {
-    auto [m, s] = mean_std(v);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.3f ± %.3f", m, s);
-    return std::string(buf);
-  };
+  auto fmt = [](const std::vector<double>& v) { return format_mean_std(v, 3); };
   std::string out = "| level |";
   for (DecodeMode d : decodes)
     out += std::string(" HitRate@1 (") + decode_mode_name(d) + ") |" + (d == DecodeMode::Free ? " ValidRatio (free) |" : "");

@@ -47,7 +47,4 @@ struct AblationReport {
 AblationReport run_ablation(Dataset& ds, const std::string& root, const AblationOptions& opts,
                             const Progress& progress = {});
 
-// mean and sample standard deviation (0 for one value)
-std::pair<double, double> mean_std(const std::vector<double>& v);
-
 }  // namespace tmf

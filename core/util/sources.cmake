@@ -3,4 +3,5 @@ list(APPEND TMF_BASE_SOURCES
   util/strings.cpp
   util/json_file.cpp
   util/blas_env.cpp
+  util/mean_std.cpp
 )

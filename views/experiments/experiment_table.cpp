@@ -1,8 +1,10 @@
 #include "experiments/experiment_table.h"
 
 #include <algorithm>
-#include <cmath>
 #include <map>
+#include <tuple>
+
+#include "util/mean_std.h"
 
 namespace {
 const char* const kLevels[] = {"text", "behavior", "amsa", "cma"};
@@ -11,15 +13,6 @@ int levelRank(const std::string& level) {
   for (int i = 0; i < 4; ++i)
     if (level == kLevels[i]) return i;
   return 4;
-}
-
-void meanStd(const std::vector<double>& v, double& mean, double& sd) {
-  mean = 0;
-  for (double x : v) mean += x;
-  mean /= double(v.size());
-  double ss = 0;
-  for (double x : v) ss += (x - mean) * (x - mean);
-  sd = v.size() > 1 ? std::sqrt(ss / double(v.size() - 1)) : 0;
 }
 
 QString modelLabel(const tmf::EvalRun& r, PaperTable table) {
@@ -55,8 +48,8 @@ std::vector<ExperimentRow> aggregateRuns(const QString& dataset, const std::vect
   std::vector<std::pair<int, ExperimentRow>> sorted;
   for (auto& [key, g] : groups) {
     g.row.seeds = int(g.hit.size());
-    meanStd(g.hit, g.row.hitMean, g.row.hitStd);
-    meanStd(g.valid, g.row.validMean, g.row.validStd);
+    std::tie(g.row.hitMean, g.row.hitStd) = tmf::mean_std(g.hit);
+    std::tie(g.row.validMean, g.row.validStd) = tmf::mean_std(g.valid);
     sorted.emplace_back(g.order, g.row);
   }
   std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
