@@ -65,8 +65,7 @@ std::vector<Option> pipeline_option_specs() {
 }
 
 PipelineOptions pipeline_options(const Args& a) {
-  const std::string size = a.get("size");
-  PipelineOptions o = size == "tiny" ? PipelineOptions::tiny() : size == "demo" ? PipelineOptions::demo() : PipelineOptions();
+  PipelineOptions o = PipelineOptions::preset(a.get("size"));
   o.split = a.get("split");
   o.candidates = a.get("candidates");
   o.tune.steps = a.get_int("steps", o.tune.steps);

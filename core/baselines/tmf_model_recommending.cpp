@@ -23,10 +23,12 @@ nlohmann::json llm_pipeline_defaults() {
 }
 
 PipelineOptions llm_pipeline_options(const nlohmann::json& s, const std::string& kind) {
-  const std::string preset = s.at("preset").get<std::string>();
-  TMF_CHECK(preset == "default" || preset == "demo" || preset == "tiny", kind,
-            ": preset must be default, demo or tiny, got '", preset, "'");
-  PipelineOptions po = preset == "tiny" ? PipelineOptions::tiny() : preset == "demo" ? PipelineOptions::demo() : PipelineOptions();
+  PipelineOptions po;
+  try {
+    po = PipelineOptions::preset(s.at("preset").get<std::string>());
+  } catch (const Error& e) {
+    fail(kind, ": setting 'preset': ", e.what());
+  }
   if (int64_t v = s.at("tune_steps").get<int64_t>()) po.tune.steps = v;
   if (int64_t v = s.at("tune_batch").get<int64_t>()) po.tune.batch = v;
   if (double v = s.at("tune_lr").get<double>()) po.tune.lr = v;

@@ -14,7 +14,7 @@ namespace tmf {
 
 // The pipeline settings every LLM baseline takes, with their defaults (0: the preset's).
 nlohmann::json llm_pipeline_defaults();
-// PipelineOptions() or PipelineOptions::tiny() (settings "preset") with the settings' overrides.
+// PipelineOptions::preset(settings "preset") with the settings' overrides.
 PipelineOptions llm_pipeline_options(const nlohmann::json& settings, const std::string& kind);
 
 // Settings read: eval_batch (prompts per free-decoding batch), max_new_tokens.

@@ -42,6 +42,13 @@ PipelineOptions PipelineOptions::demo() {
   return o;
 }
 
+PipelineOptions PipelineOptions::preset(const std::string& name) {
+  if (name == "default") return PipelineOptions();
+  if (name == "demo") return demo();
+  if (name == "tiny") return tiny();
+  fail("unknown training recipe '", name, "' (default, demo or tiny)");
+}
+
 PipelineOptions PipelineOptions::tiny() {
   PipelineOptions o;
   o.backbone.vocab_size = 500;

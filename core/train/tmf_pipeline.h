@@ -54,6 +54,8 @@ struct PipelineOptions {
   static PipelineOptions tiny();
   // The app's demo model: trains on a demo world on 2 CPU cores in about 10 minutes.
   static PipelineOptions demo();
+  // A recipe by name: "default" (PipelineOptions()), "demo" or "tiny"; throws naming the value.
+  static PipelineOptions preset(const std::string& name);
 };
 
 struct PipelineResult {
