@@ -12,6 +12,7 @@
 #include "dataset/item_filter_model.h"
 #include "dataset/item_gallery_model.h"
 #include "dataset/user_timeline_model.h"
+#include "item_drag.h"
 #include "dataset_stats_model.h"
 #include "eval/eval_runs.h"
 #include "experiments/experiment_table.h"
@@ -45,7 +46,7 @@ TEST(Models, GalleryDecodesThumbnailsOffTheUiThreadAndPassesTester) {
   EXPECT_TRUE(model.data(model.index(29), Qt::ToolTipRole).toString().contains(QStringLiteral("cannot be shown")));
   // Drag MIME round trip.
   std::unique_ptr<QMimeData> mime(model.mimeData({model.index(1), model.index(2)}));
-  EXPECT_EQ(ItemGalleryModel::idsFromMime(mime.get()).size(), 2);
+  EXPECT_EQ(itemIdsFromMime(mime.get()).size(), 2);
   model.setDataset(nullptr);
   EXPECT_EQ(model.rowCount(), 0);
 }

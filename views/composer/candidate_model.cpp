@@ -5,8 +5,8 @@
 #include <exception>
 
 #include "composer/composition.h"
-#include "composer/sequence_model.h"
-#include "dataset/item_gallery_model.h"
+#include "item_drag.h"
+#include "item_tile.h"
 #include "thumbnail_cache.h"
 
 CandidateModel::CandidateModel(Composition* composition, ThumbnailCache* thumbnails, QObject* parent)
@@ -61,17 +61,17 @@ Qt::ItemFlags CandidateModel::flags(const QModelIndex& index) const {
   return index.isValid() ? f | Qt::ItemIsUserCheckable : f | Qt::ItemIsDropEnabled;
 }
 
-QStringList CandidateModel::mimeTypes() const { return {QString::fromLatin1(kItemMimeType)}; }
+QStringList CandidateModel::mimeTypes() const { return {itemIdsMimeType()}; }
 
 bool CandidateModel::canDropMimeData(const QMimeData* data, Qt::DropAction, int, int, const QModelIndex&) const {
-  return data && data->hasFormat(QString::fromLatin1(kItemMimeType));
+  return data && data->hasFormat(itemIdsMimeType());
 }
 
 bool CandidateModel::dropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column,
                                   const QModelIndex& parent) {
   if (!canDropMimeData(data, action, row, column, parent)) return false;
   try {
-    m_composition->addCandidates(ItemGalleryModel::idsFromMime(data));
+    m_composition->addCandidates(itemIdsFromMime(data));
     return true;
   } catch (const std::exception&) {
     return false;

@@ -6,34 +6,12 @@
 #include <exception>
 
 #include "composer/composition.h"
-#include "dataset/item_gallery_model.h"
+#include "item_drag.h"
+#include "item_tile.h"
 #include "loaded_dataset.h"
 #include "thumbnail_cache.h"
 
 const char* const kStepMimeType = "application/x-tmf-step-rows";
-
-QPixmap itemTile(const QImage& thumbnail, const QString& name, const BehaviorGlyph* glyph, int size) {
-  QPixmap pm(size, size);
-  pm.fill(Qt::white);
-  QPainter p(&pm);
-  p.setRenderHint(QPainter::Antialiasing);
-  if (!thumbnail.isNull()) {
-    QImage img = thumbnail.scaled(size, size, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-    p.drawImage(QPointF((size - img.width()) / 2.0, (size - img.height()) / 2.0), img);
-  } else {
-    p.fillRect(pm.rect().adjusted(2, 2, -2, -2), QColor(0xDD, 0xDD, 0xDD));
-    p.setPen(Qt::darkGray);
-    QFont f = p.font();
-    f.setPixelSize(size / 4);
-    p.setFont(f);
-    p.drawText(pm.rect(), Qt::AlignCenter, name.left(2));
-  }
-  if (glyph) {
-    const int g = std::max(12, size / 4);
-    paintBehaviorGlyph(p, QRectF(size - g - 1, size - g - 1, g, g), *glyph);
-  }
-  return pm;
-}
 
 SequenceModel::SequenceModel(Composition* composition, ThumbnailCache* thumbnails, QObject* parent)
     : QAbstractListModel(parent), m_composition(composition), m_thumbnails(thumbnails) {
@@ -83,7 +61,7 @@ Qt::ItemFlags SequenceModel::flags(const QModelIndex& index) const {
 }
 
 QStringList SequenceModel::mimeTypes() const {
-  return {QString::fromLatin1(kItemMimeType), QString::fromLatin1(kStepMimeType)};
+  return {itemIdsMimeType(), QString::fromLatin1(kStepMimeType)};
 }
 
 QMimeData* SequenceModel::mimeData(const QModelIndexList& indexes) const {
@@ -96,7 +74,7 @@ QMimeData* SequenceModel::mimeData(const QModelIndexList& indexes) const {
 }
 
 bool SequenceModel::canDropMimeData(const QMimeData* data, Qt::DropAction, int, int, const QModelIndex&) const {
-  return data && (data->hasFormat(QString::fromLatin1(kItemMimeType)) || data->hasFormat(QString::fromLatin1(kStepMimeType)));
+  return data && (data->hasFormat(itemIdsMimeType()) || data->hasFormat(QString::fromLatin1(kStepMimeType)));
 }
 
 bool SequenceModel::dropMimeData(const QMimeData* data, Qt::DropAction action, int row, int, const QModelIndex& parent) {
@@ -113,7 +91,7 @@ bool SequenceModel::dropMimeData(const QMimeData* data, Qt::DropAction action, i
       m_composition->moveStep(from, row > from ? row - 1 : row);
       return true;
     }
-    const QList<qint64> ids = ItemGalleryModel::idsFromMime(data);
+    const QList<qint64> ids = itemIdsFromMime(data);
     if (ids.isEmpty()) return false;
     m_composition->insertSteps(row, ids);
     return true;

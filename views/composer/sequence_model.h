@@ -1,6 +1,6 @@
 // The composer's behavior sequence as a list model: one row per step, oldest first, showing the
 // step number, the behavior and the item name with the item's thumbnail and behavior glyph. Items
-// dropped from the gallery (kItemMimeType) are inserted where they land; steps dragged within the
+// dropped from the gallery (item_drag.h) are inserted where they land; steps dragged within the
 // list (kStepMimeType) are moved. Every change goes through the Composition (undoable); the model
 // resets itself when the composition's steps change.
 #pragma once
@@ -33,9 +33,3 @@ class SequenceModel : public QAbstractListModel {
   Composition* m_composition;
   ThumbnailCache* m_thumbnails;
 };
-
-// Composes an item thumbnail (or a grey tile with the name's initials) with a behavior glyph in
-// its corner; shared by the sequence, the candidates and the user timeline.
-class QPixmap;
-struct BehaviorGlyph;
-QPixmap itemTile(const QImage& thumbnail, const QString& name, const BehaviorGlyph* glyph, int size);

@@ -1,12 +1,10 @@
 #include "dataset/item_gallery_model.h"
 
-#include <QMimeData>
 #include <QPainter>
 
+#include "item_drag.h"
 #include "loaded_dataset.h"
 #include "thumbnail_cache.h"
-
-const char* const kItemMimeType = "application/x-tmf-item-ids";
 
 ItemGalleryModel::ItemGalleryModel(ThumbnailCache* thumbnails, QObject* parent)
     : QAbstractListModel(parent), m_thumbnails(thumbnails) {
@@ -53,27 +51,9 @@ Qt::ItemFlags ItemGalleryModel::flags(const QModelIndex& index) const {
   return index.isValid() ? f | Qt::ItemIsDragEnabled : f;
 }
 
-QStringList ItemGalleryModel::mimeTypes() const { return {QString::fromLatin1(kItemMimeType)}; }
+QStringList ItemGalleryModel::mimeTypes() const { return {itemIdsMimeType()}; }
 
-QMimeData* ItemGalleryModel::mimeData(const QModelIndexList& indexes) const {
-  QStringList ids;
-  for (const QModelIndex& i : indexes)
-    if (i.isValid()) ids << QString::number(i.data(ItemIdRole).toLongLong());
-  auto* mime = new QMimeData;
-  mime->setData(QString::fromLatin1(kItemMimeType), ids.join(QLatin1Char('\n')).toUtf8());
-  return mime;
-}
-
-QList<qint64> ItemGalleryModel::idsFromMime(const QMimeData* mime) {
-  QList<qint64> out;
-  if (!mime || !mime->hasFormat(QString::fromLatin1(kItemMimeType))) return out;
-  for (const QByteArray& line : mime->data(QString::fromLatin1(kItemMimeType)).split('\n')) {
-    bool ok = false;
-    qint64 id = line.trimmed().toLongLong(&ok);
-    if (ok) out << id;
-  }
-  return out;
-}
+QMimeData* ItemGalleryModel::mimeData(const QModelIndexList& indexes) const { return itemIdsMime(indexes, ItemIdRole); }
 
 void ItemGalleryModel::onThumbnailReady(qint64 id) {
   if (!m_dataset) return;

@@ -1,7 +1,7 @@
 // The items of the open dataset as a list model for a virtualised thumbnail grid (QListView in
 // icon mode): name as display text, the thumbnail as decoration (a neutral placeholder until the
 // ThumbnailCache has decoded it off the UI thread), the item's text as tooltip (or why its image
-// cannot be shown). Items are dragged into the composer as kItemMimeType (ids, one per line).
+// cannot be shown). Items are dragged into the composer as item ids (item_drag.h).
 #pragma once
 #include <QAbstractListModel>
 #include <QImage>
@@ -9,8 +9,6 @@
 
 struct LoadedDataset;
 class ThumbnailCache;
-
-extern const char* const kItemMimeType;
 
 class ItemGalleryModel : public QAbstractListModel {
   Q_OBJECT
@@ -25,8 +23,6 @@ class ItemGalleryModel : public QAbstractListModel {
   Qt::ItemFlags flags(const QModelIndex& index) const override;
   QStringList mimeTypes() const override;
   QMimeData* mimeData(const QModelIndexList& indexes) const override;
-
-  static QList<qint64> idsFromMime(const QMimeData* mime);
 
  private:
   void onThumbnailReady(qint64 id);

@@ -1,11 +1,10 @@
 #include "dataset/user_timeline_model.h"
 
 #include <QDateTime>
-#include <QMimeData>
 #include <QPixmap>
 
-#include "composer/sequence_model.h"
-#include "dataset/item_gallery_model.h"
+#include "item_drag.h"
+#include "item_tile.h"
 #include "loaded_dataset.h"
 #include "thumbnail_cache.h"
 
@@ -68,13 +67,6 @@ Qt::ItemFlags UserTimelineModel::flags(const QModelIndex& index) const {
   return index.isValid() ? f | Qt::ItemIsDragEnabled : f;
 }
 
-QStringList UserTimelineModel::mimeTypes() const { return {QString::fromLatin1(kItemMimeType)}; }
+QStringList UserTimelineModel::mimeTypes() const { return {itemIdsMimeType()}; }
 
-QMimeData* UserTimelineModel::mimeData(const QModelIndexList& indexes) const {
-  QStringList ids;
-  for (const QModelIndex& i : indexes)
-    if (i.isValid()) ids << QString::number(i.data(ItemIdRole).toLongLong());
-  auto* mime = new QMimeData;
-  mime->setData(QString::fromLatin1(kItemMimeType), ids.join(QLatin1Char('\n')).toUtf8());
-  return mime;
-}
+QMimeData* UserTimelineModel::mimeData(const QModelIndexList& indexes) const { return itemIdsMime(indexes, ItemIdRole); }
