@@ -13,18 +13,13 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QTableView>
 #include <QTableWidget>
-#include <QThread>
 
-#include "rating/bubble_chart.h"
 #include "rating/rater_window.h"
 #include "rating/rating_csv.h"
-#include "rating/rating_stats.h"
-#include "rating/rating_stats_model.h"
+#include "rating/rating_results_view.h"
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -118,7 +113,24 @@ RatingsPanel::RatingsPanel(QWidget* parent) : QWidget(parent) {
                                                QLineEdit::Normal, QFileInfo(dir).fileName(), &ok);
     if (ok) addTmfSource(name.trimmed(), dir);
   });
-  connect(m_cancelButton, &QPushButton::clicked, this, [this] { m_cancel = true; });
+  m_runner = new TmfSourceRunner(this);
+  connect(m_cancelButton, &QPushButton::clicked, m_runner, &TmfSourceRunner::cancel);
+  connect(m_runner, &TmfSourceRunner::progressed, this, [this](double done, double total) {
+    m_progress->setRange(0, int(total));
+    m_progress->setValue(int(done));
+  });
+  connect(m_runner, &TmfSourceRunner::finished, this, [this](bool ok, const QString& message) {
+    m_progress->setVisible(false);
+    m_cancelButton->setVisible(false);
+    m_addTmf->setEnabled(m_runner->hasRecommender());
+    if (ok) {
+      setStatus(message);
+      refreshStudy();
+    } else {
+      fail(tr("Cannot add the TMF source"), message);
+    }
+    Q_EMIT tmfSourceDone(ok, message);
+  });
 
   auto* raters = new QGroupBox(tr("Raters"), setup);
   auto* rh = new QHBoxLayout(raters);
@@ -144,57 +156,13 @@ RatingsPanel::RatingsPanel(QWidget* parent) : QWidget(parent) {
   sv->addLayout(setupRow);
 
   // --- results -------------------------------------------------------------------------------
-  auto* results = new QGroupBox(tr("Results (Table 4, Fig. 5)"), split);
-  auto* rv = new QVBoxLayout(results);
-  auto* rbuttons = new QHBoxLayout;
-  m_datasetsLabel = new QLabel(results);
-  auto* addDs = new QPushButton(tr("Add dataset…"), results);
-  auto* refresh = new QPushButton(tr("Refresh"), results);
-  auto* imp = new QPushButton(tr("Import ratings…"), results);
-  auto* expRes = new QPushButton(tr("Export results…"), results);
-  auto* expRat = new QPushButton(tr("Export ratings…"), results);
-  auto* expChart = new QPushButton(tr("Export chart…"), results);
-  rbuttons->addWidget(m_datasetsLabel, 1);
-  for (auto* b : {addDs, refresh, imp, expRes, expRat, expChart}) rbuttons->addWidget(b);
-  rv->addLayout(rbuttons);
-  auto* rsplit = new QSplitter(Qt::Horizontal, results);
-  m_model = new RatingStatsModel(this);
-  m_table = new QTableView(rsplit);
-  m_table->setModel(m_model);
-  m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  m_chart = new BubbleChart(rsplit);
-  rv->addWidget(rsplit, 1);
-  connect(addDs, &QPushButton::clicked, this, [this] {
-    const QString f = QFileDialog::getOpenFileName(this, tr("Dataset with a study of the same name"));
-    if (!f.isEmpty()) addResultsDataset(f);
-  });
-  connect(refresh, &QPushButton::clicked, this, &RatingsPanel::refreshResults);
-  connect(imp, &QPushButton::clicked, this, [this] {
-    const QString f = QFileDialog::getOpenFileName(this, tr("Ratings CSV"), {}, tr("CSV (*.csv)"));
-    if (f.isEmpty()) return;
-    const bool overwrite = QMessageBox::question(this, tr("Conflicts"),
-                                                 tr("When the file and the dataset disagree on a rating, take the "
-                                                    "file's value?\n(No keeps the stored one; every conflict is "
-                                                    "reported either way.)")) == QMessageBox::Yes;
-    QString report;
-    if (importRatings(f, overwrite, &report)) QMessageBox::information(this, tr("Ratings imported"), report);
-  });
-  connect(expRes, &QPushButton::clicked, this, [this] {
-    const QString f = QFileDialog::getSaveFileName(this, tr("Export results"), QStringLiteral("table4.csv"),
-                                                   tr("CSV (*.csv);;JSON (*.json)"));
-    if (!f.isEmpty()) exportResults(f);
-  });
-  connect(expRat, &QPushButton::clicked, this, [this] {
-    const QString f = QFileDialog::getSaveFileName(this, tr("Export ratings"), QStringLiteral("ratings.csv"), tr("CSV (*.csv)"));
-    if (!f.isEmpty()) exportRatings(f);
-  });
-  connect(expChart, &QPushButton::clicked, this, [this] {
-    const QString f = QFileDialog::getSaveFileName(this, tr("Export chart"), QStringLiteral("ratings.svg"),
-                                                   tr("SVG (*.svg);;PNG (*.png)"));
-    if (!f.isEmpty()) exportChart(f);
-  });
+  m_results = new RatingResultsView(split);
+  connect(m_results, &RatingResultsView::failed, this,
+          [this](const QString& what, const QString& message) { fail(what, message); });
+  connect(m_results, &RatingResultsView::statusMessage, this, [this](const QString& text) { setStatus(text); });
+  connect(m_results, &RatingResultsView::ratingsImported, this, [this] { refreshStudy(); });
   split->addWidget(setup);
-  split->addWidget(results);
+  split->addWidget(m_results);
 
   m_status = new QLabel(this);
   m_status->setWordWrap(true);
@@ -203,25 +171,25 @@ RatingsPanel::RatingsPanel(QWidget* parent) : QWidget(parent) {
   setEnabled(false);
 }
 
-RatingsPanel::~RatingsPanel() {
-  if (m_worker) {
-    m_cancel = true;
-    m_worker->wait();
-  }
-}
+RatingsPanel::~RatingsPanel() = default;  // m_runner cancels and waits for its job
+
+RatingStatsModel* RatingsPanel::statsModel() const { return m_results->model(); }
+BubbleChart* RatingsPanel::chart() const { return m_results->chart(); }
 
 void RatingsPanel::setTmfRecommender(TmfRecommender fn) {
-  m_recommender = std::move(fn);
-  m_addTmf->setEnabled(bool(m_recommender));
-  m_addTmf->setToolTip(m_recommender ? tr("Recommend with a TMF model package (constrained decoding over the "
+  m_runner->setRecommender(std::move(fn));
+  m_addTmf->setEnabled(m_runner->hasRecommender() && !m_runner->busy());
+  m_addTmf->setToolTip(m_runner->hasRecommender() ? tr("Recommend with a TMF model package (constrained decoding over the "
                                           "study's candidate sets)")
                                      : tr("This program has no TMF inference; use `tmf rate add-source --tmf DIR`"));
 }
 
-bool RatingsPanel::fail(const QString& what, const std::exception& e) {
-  m_error = QStringLiteral("%1: %2").arg(what, QString::fromStdString(e.what()));
+bool RatingsPanel::fail(const QString& what, const std::exception& e) { return fail(what, QString::fromStdString(e.what())); }
+
+bool RatingsPanel::fail(const QString& what, const QString& message) {
+  m_error = QStringLiteral("%1: %2").arg(what, message);
   setStatus(m_error, true);
-  if (m_interactive) QMessageBox::warning(this, what, QString::fromStdString(e.what()));
+  if (m_interactive) QMessageBox::warning(this, what, message);
   return false;
 }
 
@@ -231,13 +199,14 @@ void RatingsPanel::setStatus(const QString& text, bool error) {
 }
 
 void RatingsPanel::setDataset(const QString& path) {
-  if (m_worker) {
-    m_cancel = true;
-    m_worker->wait();
+  if (m_runner->busy()) {
+    // The job has its own connection; its result reaches a study of the file it was started on.
+    m_runner->cancel();
   }
+  m_results->setStudy(nullptr, {}, {});
   m_ds.reset();
   m_path.clear();
-  m_extraDatasets.clear();
+  m_results->clearDatasets();
   setEnabled(false);
   if (!path.isEmpty()) {
     try {
@@ -361,8 +330,8 @@ bool RatingsPanel::addCsvSource(const QString& name, const QString& csvPath, con
 }
 
 bool RatingsPanel::addTmfSource(const QString& name, const QString& packageDir) {
-  if (m_worker) return fail(tr("Cannot add the source"), tmf::Error("another source is being produced"));
-  if (!m_recommender) return fail(tr("Cannot add the source"), tmf::Error("this program has no TMF inference"));
+  if (m_runner->busy()) return fail(tr("Cannot add the source"), tr("another source is being produced"));
+  if (!m_runner->hasRecommender()) return fail(tr("Cannot add the source"), tr("this program has no TMF inference"));
   int64_t study = 0;
   try {
     if (!m_ds || currentStudy().isEmpty()) throw tmf::Error("create or choose a study first");
@@ -370,141 +339,23 @@ bool RatingsPanel::addTmfSource(const QString& name, const QString& packageDir) 
   } catch (const std::exception& e) {
     return fail(tr("Cannot add the source"), e);
   }
-  m_cancel = false;
   m_progress->setRange(0, 0);
   m_progress->setVisible(true);
   m_cancelButton->setVisible(true);
   m_addTmf->setEnabled(false);
   setStatus(tr("Producing recommendations of '%1'…").arg(name));
-  const std::string path = ss(m_path), dir = ss(packageDir), src = ss(name);
-  TmfRecommender fn = m_recommender;
-  QPointer<RatingsPanel> self(this);
-  m_worker = QThread::create([this, self, path, dir, src, study, fn] {
-    QString message;
-    bool ok = false;
-    try {
-      tmf::Dataset ds = tmf::Dataset::open(path);  // the worker's own connection
-      tmf::Progress progress;
-      progress.cancel = &m_cancel;
-      progress.callback = [self](const tmf::ProgressEvent& ev) {
-        const int done = int(ev.done), total = int(ev.total);
-        QMetaObject::invokeMethod(self, [self, done, total] {
-          if (!self) return;
-          self->m_progress->setRange(0, total);
-          self->m_progress->setValue(done);
-        }, Qt::QueuedConnection);
-      };
-      auto recs = fn(ds, study, dir, progress);
-      tmf::add_source(ds, study, src, "tmf", dir, recs);
-      ok = true;
-      message = QStringLiteral("Source '%1': %2 recommendations").arg(QString::fromStdString(src)).arg(recs.size());
-    } catch (const tmf::Cancelled&) {
-      message = QStringLiteral("cancelled; nothing was stored");
-    } catch (const std::exception& e) {
-      message = QString::fromStdString(e.what());
-    }
-    QMetaObject::invokeMethod(self, [self, ok, message] {
-      if (!self) return;
-      self->m_worker->wait();
-      self->m_worker->deleteLater();
-      self->m_worker = nullptr;
-      self->m_progress->setVisible(false);
-      self->m_cancelButton->setVisible(false);
-      self->m_addTmf->setEnabled(bool(self->m_recommender));
-      if (ok) {
-        self->setStatus(message);
-        self->refreshStudy();
-      } else {
-        self->fail(tr("Cannot add the TMF source"), tmf::Error(message.toStdString()));
-      }
-      Q_EMIT self->tmfSourceDone(ok, message);
-    }, Qt::QueuedConnection);
-  });
-  m_worker->setParent(this);
-  m_worker->start();
+  m_runner->start(m_path, study, packageDir, name);
   return true;
 }
 
 bool RatingsPanel::importRatings(const QString& csvPath, bool overwrite, QString* report) {
-  try {
-    if (!m_ds || currentStudy().isEmpty()) throw tmf::Error("create or choose a study first");
-    auto rep = tmf::import_ratings_csv(*m_ds, ss(currentStudy()), ss(csvPath), overwrite);
-    if (report) *report = qs(rep.summary());
-    setStatus(qs(rep.summary()).section('\n', 0, 0));
-  } catch (const std::exception& e) {
-    return fail(tr("Cannot import ratings"), e);
-  }
-  refreshStudy();
-  return true;
+  return m_results->importRatings(csvPath, overwrite, report);
 }
-
-bool RatingsPanel::addResultsDataset(const QString& path) {
-  try {
-    tmf::Dataset other = tmf::Dataset::open(ss(path));
-    tmf::find_study(other, ss(currentStudy()));  // must hold the same study
-  } catch (const std::exception& e) {
-    return fail(tr("Cannot add the dataset"), e);
-  }
-  if (!m_extraDatasets.contains(path) && path != m_path) m_extraDatasets << path;
-  refreshResults();
-  return true;
-}
-
-void RatingsPanel::refreshResults() {
-  std::vector<tmf::SourceRatingStats> rows;
-  if (m_ds && !currentStudy().isEmpty()) {
-    try {
-      rows = tmf::rating_stats(*m_ds, ss(currentStudy()));
-      for (const QString& p : m_extraDatasets) {
-        tmf::Dataset other = tmf::Dataset::open(ss(p));
-        for (auto& r : tmf::rating_stats(other, ss(currentStudy()))) rows.push_back(r);
-      }
-    } catch (const std::exception& e) {
-      fail(tr("Cannot compute the results"), e);
-    }
-  }
-  m_datasetsLabel->setText(tr("%n dataset file(s)", nullptr, m_ds ? 1 + int(m_extraDatasets.size()) : 0));
-  m_model->setRows(rows);
-  m_chart->setRows(rows);
-}
-
-bool RatingsPanel::exportResults(const QString& path) {
-  try {
-    const auto& rows = m_model->rows();
-    tmf::write_file_atomic(ss(path), path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive)
-                                         ? tmf::stats_json(rows).dump(2) + "\n"
-                                         : tmf::stats_csv(rows));
-  } catch (const std::exception& e) {
-    return fail(tr("Cannot export the results"), e);
-  }
-  setStatus(tr("Results written to %1").arg(path));
-  return true;
-}
-
-bool RatingsPanel::exportRatings(const QString& path) {
-  try {
-    if (!m_ds || currentStudy().isEmpty()) throw tmf::Error("create or choose a study first");
-    std::string all = tmf::ratings_csv(*m_ds, ss(currentStudy()));
-    for (const QString& p : m_extraDatasets) {
-      tmf::Dataset other = tmf::Dataset::open(ss(p));
-      std::string csv = tmf::ratings_csv(other, ss(currentStudy()));
-      all += csv.substr(csv.find('\n') + 1);
-    }
-    tmf::write_file_atomic(ss(path), all);
-  } catch (const std::exception& e) {
-    return fail(tr("Cannot export the ratings"), e);
-  }
-  setStatus(tr("Ratings written to %1").arg(path));
-  return true;
-}
-
-bool RatingsPanel::exportChart(const QString& path) {
-  const bool svg = path.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive);
-  const bool ok = svg ? m_chart->saveSvg(path) : m_chart->savePng(path);
-  if (!ok) return fail(tr("Cannot export the chart"), tmf::Error("cannot write '" + ss(path) + "'"));
-  setStatus(tr("Chart written to %1").arg(path));
-  return true;
-}
+bool RatingsPanel::addResultsDataset(const QString& path) { return m_results->addDataset(path); }
+void RatingsPanel::refreshResults() { m_results->setStudy(m_ds.get(), m_path, currentStudy()); }
+bool RatingsPanel::exportResults(const QString& path) { return m_results->exportResults(path); }
+bool RatingsPanel::exportRatings(const QString& path) { return m_results->exportRatings(path); }
+bool RatingsPanel::exportChart(const QString& path) { return m_results->exportChart(path); }
 
 RaterWindow* RatingsPanel::startRating(const QString& rater) {
   auto* w = new RaterWindow;

@@ -1,10 +1,8 @@
 // The analyst's side of blind human rating (paper §5.4): set up a study on the open dataset (number
 // of sequences, seed, raters), add recommendation sources (a CSV of user -> item made elsewhere, a
-// TMF model package run off the UI thread with progress and cancel), start rater mode for a rater,
-// and see the results — Table 4 (average, distribution, Fleiss' kappa with p-value) and Fig. 5's
-// bubble chart — for this dataset and any other dataset files holding a study of the same name.
-// Exports results as CSV/JSON, ratings as CSV, the chart as PNG/SVG; imports ratings collected
-// elsewhere (CSV) with a report of conflicts.
+// TMF model package run off the UI thread by TmfSourceRunner, with progress and cancel), start
+// rater mode for a rater, and see the results (RatingResultsView: Table 4, Fig. 5's bubble chart,
+// import and export) for this dataset and any other dataset files holding a study of the same name.
 //
 // Errors from core never escape a slot: they set errorString(), show in the panel's status line
 // and, when interactive (the default), in a message box.
@@ -15,14 +13,11 @@
 //                               const tmf::Progress& p) { return tmf::tmf_recommendations(ds, study, dir, "auto", p); });
 // Without one, "Add TMF package…" is disabled and says to use `tmf rate add-source --tmf`.
 #pragma once
-#include <QPointer>
 #include <QWidget>
-#include <atomic>
-#include <functional>
 #include <memory>
 
 #include "rating/rating_study.h"
-#include "util/progress.h"
+#include "rating/tmf_source_runner.h"
 
 class QComboBox;
 class QLabel;
@@ -30,18 +25,16 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
-class QTableView;
 class QTableWidget;
-class QThread;
 class BubbleChart;
 class RaterWindow;
+class RatingResultsView;
 class RatingStatsModel;
 
 class RatingsPanel : public QWidget {
   Q_OBJECT
  public:
-  using TmfRecommender = std::function<std::vector<tmf::Recommendation>(
-      const tmf::Dataset& ds, int64_t study_id, const std::string& package_dir, const tmf::Progress& progress)>;
+  using TmfRecommender = TmfSourceRunner::Recommender;
 
   explicit RatingsPanel(QWidget* parent = nullptr);
   ~RatingsPanel() override;
@@ -68,9 +61,9 @@ class RatingsPanel : public QWidget {
   bool exportChart(const QString& path);    // .svg or .png by extension
   RaterWindow* startRating(const QString& rater);  // a new top-level rater window (deletes on close)
 
-  RatingStatsModel* statsModel() const { return m_model; }
-  BubbleChart* chart() const { return m_chart; }
-  bool isBusy() const { return m_worker != nullptr; }
+  RatingStatsModel* statsModel() const;
+  BubbleChart* chart() const;
+  bool isBusy() const { return m_runner->busy(); }
 
  Q_SIGNALS:
   void tmfSourceDone(bool ok, const QString& message);
@@ -80,16 +73,14 @@ class RatingsPanel : public QWidget {
   void refreshStudies(const QString& select = {});
   void refreshStudy();
   bool fail(const QString& what, const std::exception& e);
+  bool fail(const QString& what, const QString& message);
   void setStatus(const QString& text, bool error = false);
 
   std::unique_ptr<tmf::Dataset> m_ds;
   QString m_path;
-  QStringList m_extraDatasets;
-  TmfRecommender m_recommender;
   bool m_interactive = true;
   QString m_error;
-  QThread* m_worker = nullptr;
-  std::atomic<bool> m_cancel{false};
+  TmfSourceRunner* m_runner = nullptr;
 
   QComboBox* m_studies = nullptr;
   QLineEdit* m_newName = nullptr;
@@ -104,9 +95,6 @@ class RatingsPanel : public QWidget {
   QProgressBar* m_progress = nullptr;
   QPushButton* m_cancelButton = nullptr;
   QComboBox* m_raters = nullptr;
-  QLabel* m_datasetsLabel = nullptr;
-  QTableView* m_table = nullptr;
-  RatingStatsModel* m_model = nullptr;
-  BubbleChart* m_chart = nullptr;
+  RatingResultsView* m_results = nullptr;
   QLabel* m_status = nullptr;
 };
