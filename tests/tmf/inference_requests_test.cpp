@@ -1,6 +1,7 @@
 // InferenceRequests from a stored user row and from JSON (tmf/inference_requests.h), torch-free:
 // what tmf infer --user / --request build, and the clear errors a hand-written request gets.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -18,7 +19,8 @@ struct Fixture {
   std::string dir;
   std::unique_ptr<tmf::Dataset> ds;
   Fixture() {
-    dir = std::string(TMF_BINARY_DIR) + "/test-tmp/inference-requests";
+    // One folder per process: ctest runs this file's tests in parallel.
+    dir = std::string(TMF_BINARY_DIR) + "/test-tmp/inference-requests-" + std::to_string(::getpid());
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     ds = std::make_unique<tmf::Dataset>(tmf::Dataset::create(dir + "/d.tmfdb", "requests"));
@@ -39,6 +41,11 @@ struct Fixture {
     w.commit();
     tmf::make_split(*ds, tmf::SplitOptions{});
     tmf::make_candidates(*ds, tmf::CandidateOptions{});
+  }
+  ~Fixture() {
+    ds.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
   }
   tmf::InferenceRequest json(const std::string& text) { return tmf::request_from_json_text(*ds, text, dir, "request"); }
   std::string error_of(const std::string& text) {
