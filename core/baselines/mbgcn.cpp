@@ -47,24 +47,20 @@ MbgcnImpl::MbgcnImpl(const nlohmann::json& s, const RankDims& d, const BehaviorG
     for (auto* list : {&user_transforms, &item_transforms, &item_item_transforms})
       for (auto& m : **list) m->as<torch::nn::Linear>()->weight.add_(torch::eye(D));
   }
-  for (int64_t b = 0; b < d.n_behaviors; ++b) {
-    ui_.push_back(mean_adjacency(g.users[size_t(b)], g.items[size_t(b)], d.n_users + 1, d.n_items + 1));
-    iu_.push_back(mean_adjacency(g.items[size_t(b)], g.users[size_t(b)], d.n_items + 1, d.n_users + 1));
-  }
+  adj_ = BehaviorAdjacency(g, d);
 }
 
 std::pair<torch::Tensor, torch::Tensor> MbgcnImpl::propagate() {
   const auto dev = user_embeddings->weight.device();
-  for (auto& a : ui_) a = a.to(dev);
-  for (auto& a : iu_) a = a.to(dev);
+  adj_.to(dev);
   torch::Tensor alpha = torch::softmax(behavior_weight, 0);  // (NB)
   torch::Tensor u = user_embeddings->weight, i = item_embeddings->weight;  // (U+1, D), (N+1, D)
   torch::Tensor u_sum = u, i_sum = i;
   for (size_t l = 0; l < user_transforms->size(); ++l) {
     torch::Tensor nu = torch::zeros_like(u), ni = torch::zeros_like(i);
-    for (size_t b = 0; b < ui_.size(); ++b) {
-      nu = nu + alpha[int64_t(b)] * torch::mm(ui_[b], i);
-      ni = ni + alpha[int64_t(b)] * torch::mm(iu_[b], u);
+    for (size_t b = 0; b < adj_.ui.size(); ++b) {
+      nu = nu + alpha[int64_t(b)] * torch::mm(adj_.ui[b], i);
+      ni = ni + alpha[int64_t(b)] * torch::mm(adj_.iu[b], u);
     }
     u = user_transforms[l]->as<torch::nn::Linear>()->forward(nu);
     i = item_transforms[l]->as<torch::nn::Linear>()->forward(ni);
@@ -80,9 +76,9 @@ torch::Tensor MbgcnImpl::query(const RankInput& in, const torch::Tensor& users, 
   if (lambda == 0) return q;
   const torch::Tensor e = item_embeddings->weight;                            // (N+1, D)
   torch::Tensor item_based = torch::zeros_like(q);
-  for (size_t b = 0; b < ui_.size(); ++b) {
+  for (size_t b = 0; b < adj_.ui.size(); ++b) {
     // s_b for every item: M_b (mean over the users of j under b of their mean item under b).
-    torch::Tensor s = item_item_transforms[b]->as<torch::nn::Linear>()->forward(torch::mm(iu_[b], torch::mm(ui_[b], e)));
+    torch::Tensor s = item_item_transforms[b]->as<torch::nn::Linear>()->forward(torch::mm(adj_.iu[b], torch::mm(adj_.ui[b], e)));
     torch::Tensor sel = (in.behaviors == int64_t(b) + 1) & in.valid;         // (B, L)
     torch::Tensor w = sel.to(q.dtype());
     torch::Tensor hs = s.index_select(0, in.items.reshape({-1})).view({in.items.size(0), in.items.size(1), -1});

@@ -39,7 +39,7 @@ class MbgcnImpl : public RankingNetImpl {
   torch::nn::ModuleList item_item_transforms;     // M_b: Linear (D, D) per behavior, no bias
 
  private:
-  std::vector<torch::Tensor> ui_, iu_;            // per behavior: sparse (U+1, N+1), (N+1, U+1) mean adjacency
+  BehaviorAdjacency adj_;  // per behavior: mean adjacency user->item and item->user
 };
 TORCH_MODULE(Mbgcn);
 

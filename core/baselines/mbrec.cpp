@@ -72,24 +72,20 @@ MbrecImpl::MbrecImpl(const nlohmann::json& s, const RankDims& d, const BehaviorG
       l->memory_weights.add_(torch::eye(D).unsqueeze(0));  // transforms start near the identity
     }
   }
-  for (int64_t b = 0; b < d.n_behaviors; ++b) {
-    ui_.push_back(mean_adjacency(g.users[size_t(b)], g.items[size_t(b)], d.n_users + 1, d.n_items + 1));
-    iu_.push_back(mean_adjacency(g.items[size_t(b)], g.users[size_t(b)], d.n_items + 1, d.n_users + 1));
-  }
+  adj_ = BehaviorAdjacency(g, d);
 }
 
 std::pair<torch::Tensor, torch::Tensor> MbrecImpl::propagate() {
   const auto dev = user_embeddings->weight.device();
-  for (auto& a : ui_) a = a.to(dev);
-  for (auto& a : iu_) a = a.to(dev);
+  adj_.to(dev);
   torch::Tensor u = user_embeddings->weight, i = item_embeddings->weight;  // (U+1, D), (N+1, D)
   torch::Tensor u_sum = u, i_sum = i;
   for (const auto& m : *layers) {
     auto* layer = m->as<MbrecLayer>();
     std::vector<torch::Tensor> mu, mi;
-    for (size_t b = 0; b < ui_.size(); ++b) {
-      mu.push_back(torch::mm(ui_[b], i));
-      mi.push_back(torch::mm(iu_[b], u));
+    for (size_t b = 0; b < adj_.ui.size(); ++b) {
+      mu.push_back(torch::mm(adj_.ui[b], i));
+      mi.push_back(torch::mm(adj_.iu[b], u));
     }
     torch::Tensor nu = layer->forward(torch::stack(mu, 1)), ni = layer->forward(torch::stack(mi, 1));
     u = nu;

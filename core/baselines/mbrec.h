@@ -47,7 +47,7 @@ class MbrecImpl : public RankingNetImpl {
   torch::nn::ModuleList layers;                   // MbrecLayer x K
 
  private:
-  std::vector<torch::Tensor> ui_, iu_;            // per behavior: sparse mean adjacency
+  BehaviorAdjacency adj_;  // per behavior: mean adjacency user->item and item->user
 };
 TORCH_MODULE(Mbrec);
 

@@ -64,4 +64,16 @@ std::shared_ptr<RankingNetImpl> make_ranking_net(const std::string& kind, const 
   fail("unknown ranking model '", kind, "' (expected gru4rec, sasrec, bert4rec, mbgcn or mbrec)");
 }
 
+BehaviorAdjacency::BehaviorAdjacency(const BehaviorGraph& g, const RankDims& d) {
+  for (int64_t b = 0; b < d.n_behaviors; ++b) {
+    ui.push_back(mean_adjacency(g.users[size_t(b)], g.items[size_t(b)], d.n_users + 1, d.n_items + 1));
+    iu.push_back(mean_adjacency(g.items[size_t(b)], g.users[size_t(b)], d.n_items + 1, d.n_users + 1));
+  }
+}
+
+void BehaviorAdjacency::to(const torch::Device& dev) {
+  for (auto& a : ui) a = a.to(dev);
+  for (auto& a : iu) a = a.to(dev);
+}
+
 }  // namespace tmf

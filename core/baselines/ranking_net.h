@@ -46,6 +46,16 @@ struct BehaviorGraph {
 // Row-normalised sparse adjacency (rows x cols) of an edge list: each row averages its neighbours.
 torch::Tensor mean_adjacency(const torch::Tensor& rows, const torch::Tensor& cols, int64_t n_rows, int64_t n_cols);
 
+// A behavior graph's mean adjacencies in both directions, one per behavior, as the graph models
+// (MBGCN, MBRec) propagate over them.
+struct BehaviorAdjacency {
+  std::vector<torch::Tensor> ui;  // per behavior: sparse (U+1, N+1), user rows averaging their items
+  std::vector<torch::Tensor> iu;  // per behavior: sparse (N+1, U+1), item rows averaging their users
+  BehaviorAdjacency() = default;
+  BehaviorAdjacency(const BehaviorGraph& g, const RankDims& d);
+  void to(const torch::Device& dev);  // moves them where the model's weights are
+};
+
 class RankingNetImpl : public torch::nn::Module {
  public:
   // Training loss of a batch whose next target-behavior items are `targets` (B) item rows.
