@@ -179,14 +179,6 @@ RankTrainResult train_ranking_net(RankingNetImpl& net, const RankVocab& v, const
   const EvaluationRows valid_rows = load_evaluation_rows(ds, o.split, o.candidates, "valid");
   const torch::Device dev = device_of(net);
 
-  FitOptions fo;
-  fo.epochs = o.epochs;
-  fo.batch_size = o.batch_size;
-  fo.learning_rate = o.learning_rate;
-  fo.patience = o.patience;
-  fo.seed = o.seed;
-  fo.rng_salt = 0x72616e6bull;  // "rank"
-  fo.stage = o.stage;
   FitHooks hooks;
   hooks.batch_loss = [&](const torch::Tensor& idx, Rng& rng) {
     return net.loss(all.index(idx).to(dev), targets.index_select(0, idx).to(dev), rng);
@@ -194,7 +186,7 @@ RankTrainResult train_ranking_net(RankingNetImpl& net, const RankVocab& v, const
   if (valid_rows.size() > 0) hooks.validate = [&] { return evaluate_ranking_net(net, v, d, valid_rows).hit_rate(); };
   hooks.on_epoch = on_epoch;
   RankTrainResult res;
-  static_cast<FitResult&>(res) = fit(net, int64_t(rows.size()), fo, hooks, progress);
+  static_cast<FitResult&>(res) = fit(net, int64_t(rows.size()), o, hooks, progress);
   res.seconds = since(t_start);
   return res;
 }

@@ -45,15 +45,18 @@ void for_each_training_event(const Dataset& ds, const std::string& split,
 // Their graph: per behavior, the distinct (user row, item row) edges.
 BehaviorGraph build_behavior_graph(const Dataset& ds, const RankVocab& v, const std::string& split);
 
-struct RankTrainOptions {
+// Epochs, batch size, learning rate, patience, seed and progress stage: FitOptions (optim/fit.h).
+struct RankTrainOptions : FitOptions {
   std::string split = "default";
   std::string candidates = "default";
-  int64_t epochs = 100;
-  int64_t batch_size = 256;
-  double learning_rate = 1e-3;
-  int64_t patience = 10;  // 0: never stop early
-  uint64_t seed = 0;
-  std::string stage = "train:ranking";  // progress stage name
+  RankTrainOptions() {
+    epochs = 100;
+    batch_size = 256;
+    learning_rate = 1e-3;
+    patience = 10;              // 0: never stop early
+    rng_salt = 0x72616e6bull;   // "rank"
+    stage = "train:ranking";
+  }
 };
 
 using RankEpoch = FitEpoch;

@@ -48,14 +48,6 @@ MbhtTrainResult train_mbht(MbhtModel& m, const Dataset& ds, const MbhtTrainOptio
   Mbht mod = m.module;
   const torch::Device dev = mod->item_embeddings->weight.device();
   const int64_t T = m.config.max_len;
-  FitOptions fo;
-  fo.epochs = opts.epochs;
-  fo.batch_size = opts.batch_size;
-  fo.learning_rate = opts.learning_rate;
-  fo.patience = opts.patience;
-  fo.seed = opts.seed;
-  fo.rng_salt = 0x6d626874ull;  // "mbht"
-  fo.stage = "train:mbht";
   FitHooks hooks;
   hooks.batch_loss = [&](const torch::Tensor& idx, Rng& rng) {
     const int64_t B = idx.size(0);
@@ -79,7 +71,7 @@ MbhtTrainResult train_mbht(MbhtModel& m, const Dataset& ds, const MbhtTrainOptio
   };
   if (valid_rows.size() > 0) hooks.validate = [&] { return evaluate_mbht(m, valid_rows).hit_rate(); };
   hooks.on_epoch = on_epoch;
-  MbhtTrainResult res = fit(*mod, ex.items.size(0), fo, hooks, progress);
+  MbhtTrainResult res = fit(*mod, ex.items.size(0), opts, hooks, progress);
   res.seconds = since(t_start);
   m.training = {{"split", opts.split},
                 {"candidates", opts.candidates},

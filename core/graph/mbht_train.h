@@ -21,14 +21,18 @@
 
 namespace tmf {
 
-struct MbhtTrainOptions {
+// Epochs, batch size, learning rate, patience and seed: FitOptions (optim/fit.h).
+struct MbhtTrainOptions : FitOptions {
   std::string split = "default";
   std::string candidates = "default";  // candidate set of the split used for validation HR@1
-  int64_t epochs = 50;
-  int64_t batch_size = 64;
-  double learning_rate = 1e-3;
-  int64_t patience = 10;   // epochs without validation gain before stopping; 0: never stop early
-  uint64_t seed = 0;
+  MbhtTrainOptions() {
+    epochs = 50;
+    batch_size = 64;
+    learning_rate = 1e-3;
+    patience = 10;              // epochs without validation gain before stopping; 0: never stop early
+    rng_salt = 0x6d626874ull;   // "mbht"
+    stage = "train:mbht";
+  }
 };
 
 using MbhtEpoch = FitEpoch;
