@@ -10,21 +10,9 @@
 #include "thumbnail_cache.h"
 
 CandidateModel::CandidateModel(Composition* composition, ThumbnailCache* thumbnails, QObject* parent)
-    : QAbstractListModel(parent), m_composition(composition), m_thumbnails(thumbnails) {
-  connect(m_composition, &Composition::candidatesChanged, this, [this] {
-    beginResetModel();
-    endResetModel();
-  });
-  connect(m_composition, &Composition::datasetChanged, this, [this] {
-    beginResetModel();
-    endResetModel();
-  });
-  connect(m_thumbnails, &ThumbnailCache::thumbnailReady, this, [this](qint64 id) {
-    const auto& c = m_composition->candidates();
-    for (size_t i = 0; i < c.size(); ++i)
-      if (c[i] == id) Q_EMIT dataChanged(index(int(i)), index(int(i)), {Qt::DecorationRole});
-  });
-}
+    : CompositionListModel(composition, thumbnails, &Composition::candidatesChanged, parent) {}
+
+qint64 CandidateModel::itemIdAt(int row) const { return m_composition->candidates()[size_t(row)]; }
 
 int CandidateModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : int(m_composition->candidates().size());

@@ -2,12 +2,9 @@
 // check box marking the expected answer (at most one; checking another moves the mark). Items
 // dropped from the gallery are appended. Edits go through the Composition (undoable).
 #pragma once
-#include <QAbstractListModel>
+#include "composer/composition_list_model.h"
 
-class Composition;
-class ThumbnailCache;
-
-class CandidateModel : public QAbstractListModel {
+class CandidateModel : public CompositionListModel {
   Q_OBJECT
  public:
   enum Role { ItemIdRole = Qt::UserRole + 1 };
@@ -18,13 +15,11 @@ class CandidateModel : public QAbstractListModel {
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
   Qt::ItemFlags flags(const QModelIndex& index) const override;
-  Qt::DropActions supportedDropActions() const override { return Qt::CopyAction | Qt::MoveAction; }
   QStringList mimeTypes() const override;
   bool canDropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column,
                        const QModelIndex& parent) const override;
   bool dropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column, const QModelIndex& parent) override;
 
- private:
-  Composition* m_composition;
-  ThumbnailCache* m_thumbnails;
+ protected:
+  qint64 itemIdAt(int row) const override;
 };

@@ -14,21 +14,9 @@
 const char* const kStepMimeType = "application/x-tmf-step-rows";
 
 SequenceModel::SequenceModel(Composition* composition, ThumbnailCache* thumbnails, QObject* parent)
-    : QAbstractListModel(parent), m_composition(composition), m_thumbnails(thumbnails) {
-  connect(m_composition, &Composition::stepsChanged, this, [this] {
-    beginResetModel();
-    endResetModel();
-  });
-  connect(m_composition, &Composition::datasetChanged, this, [this] {
-    beginResetModel();
-    endResetModel();
-  });
-  connect(m_thumbnails, &ThumbnailCache::thumbnailReady, this, [this](qint64 id) {
-    const auto& steps = m_composition->steps();
-    for (size_t i = 0; i < steps.size(); ++i)
-      if (steps[i].item_id == id) Q_EMIT dataChanged(index(int(i)), index(int(i)), {Qt::DecorationRole});
-  });
-}
+    : CompositionListModel(composition, thumbnails, &Composition::stepsChanged, parent) {}
+
+qint64 SequenceModel::itemIdAt(int row) const { return m_composition->steps()[size_t(row)].item_id; }
 
 int SequenceModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : int(m_composition->steps().size());

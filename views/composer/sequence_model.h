@@ -4,14 +4,11 @@
 // list (kStepMimeType) are moved. Every change goes through the Composition (undoable); the model
 // resets itself when the composition's steps change.
 #pragma once
-#include <QAbstractListModel>
-
-class Composition;
-class ThumbnailCache;
+#include "composer/composition_list_model.h"
 
 extern const char* const kStepMimeType;
 
-class SequenceModel : public QAbstractListModel {
+class SequenceModel : public CompositionListModel {
   Q_OBJECT
  public:
   enum Role { ItemIdRole = Qt::UserRole + 1, BehaviorIdRole };
@@ -21,7 +18,6 @@ class SequenceModel : public QAbstractListModel {
   int rowCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   Qt::ItemFlags flags(const QModelIndex& index) const override;
-  Qt::DropActions supportedDropActions() const override { return Qt::CopyAction | Qt::MoveAction; }
   Qt::DropActions supportedDragActions() const override { return Qt::CopyAction; }
   QStringList mimeTypes() const override;
   QMimeData* mimeData(const QModelIndexList& indexes) const override;
@@ -29,7 +25,6 @@ class SequenceModel : public QAbstractListModel {
                        const QModelIndex& parent) const override;
   bool dropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column, const QModelIndex& parent) override;
 
- private:
-  Composition* m_composition;
-  ThumbnailCache* m_thumbnails;
+ protected:
+  qint64 itemIdAt(int row) const override;
 };
