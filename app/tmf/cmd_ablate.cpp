@@ -53,7 +53,7 @@ int run_ablate(tmf::cli::Args& a) {
   o.levels.clear();
   for (auto l : split(levels, ',')) o.levels.push_back(parse_level(std::string(trim(l))));
   o.decodes.clear();
-  for (auto d : split(decodes, ',')) o.decodes.push_back(parse_decode_mode(std::string(trim(d))));
+  o.decodes = parse_decode_modes(decodes);
   o.limit = a.get_int("limit");
   o.part = a.get("part");
   o.eval.batch = a.get_int("eval-batch");

@@ -65,7 +65,7 @@ int bench_model(Args& a) {
   o.ablation.levels.clear();
   for (auto l : split(levels, ',')) o.ablation.levels.push_back(parse_level(std::string(trim(l))));
   o.ablation.decodes.clear();
-  for (auto d : split(decodes, ',')) o.ablation.decodes.push_back(parse_decode_mode(std::string(trim(d))));
+  o.ablation.decodes = parse_decode_modes(decodes);
   o.baselines.clear();
   for (auto b : split(baselines, ','))
     if (!trim(b).empty()) o.baselines.emplace_back(trim(b));

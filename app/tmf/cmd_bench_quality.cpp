@@ -89,8 +89,7 @@ int bench_quality(Args& a) {
     o.seeds.clear();
     for (int64_t s = 0; s < n_seeds; ++s) o.seeds.push_back(uint64_t(s));
   }
-  o.decodes.clear();
-  for (auto& d : tmf::split(tmf_decode, ',')) o.decodes.push_back(parse_decode_mode(std::string(trim(d))));
+  o.decodes = parse_decode_modes(tmf_decode);
 
   // --set kind.key=value (value parsed as JSON, else taken as a string).
   for (const auto& s : sets) {

@@ -25,7 +25,7 @@ const tmf::cli::Spec spec =
         .text("split", "NAME", "default", "the split")
         .text("candidates", "NAME", "default", "the stored candidate set")
         .choice("part", {"test", "valid"}, "test", "which split rows to evaluate")
-        .choice("decode", {"free", "constrained", "likelihood"}, "free",
+        .choice("decode", tmf::decode_mode_names(), "free",
                 "free: generate the item name and match it to the candidates (the paper); constrained: generation "
                 "restricted to candidate names; likelihood: the most likely candidate name")
         .integer("limit", "0", 0, 1LL << 40, "evaluate the first N rows only (0: all)")

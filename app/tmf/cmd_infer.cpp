@@ -72,7 +72,7 @@ const cli::Spec spec =
         .computed_default("the dataset's target behavior")
         .text("expected", "ITEM", "", "with --step: the expected answer (marked in the output)")
         .text("request", "FILE", "", "a JSON request (see above)")
-        .choice("decode", {"free", "constrained", "likelihood"}, "free", "how the answer is decoded (see tmf eval --help)")
+        .choice("decode", tmf::decode_mode_names(), "free", "how the answer is decoded (see tmf eval --help)")
         .integer("template", "0", 0, 1000, "prompt template index")
         .device("auto")
         .flag("json", "print the result as JSON (what the app shows)")

@@ -7,12 +7,16 @@
 // The decoding itself lives in tmf/answer_decoding.h.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace tmf {
 
 enum class DecodeMode { Free = 0, Constrained = 1, Likelihood = 2 };
 const char* decode_mode_name(DecodeMode m);        // "free", "constrained", "likelihood"
 DecodeMode parse_decode_mode(const std::string& s);  // throws naming the value and the modes
+// "constrained,free" -> {Constrained, Free}; throws on an unknown or empty entry.
+std::vector<DecodeMode> parse_decode_modes(const std::string& comma_list);
+const std::vector<std::string>& decode_mode_names();  // {"free", "constrained", "likelihood"}
 constexpr const char* kDecodeModesHelp = "free|constrained|likelihood";
 
 }  // namespace tmf

@@ -119,12 +119,17 @@ TEST(Tuning, CurriculumLossFallsDeterministicallyAndEvalRuns) {
     EvalResult r = evaluate_tmf(a, exs, eo);
     EXPECT_EQ(r.stats.n, 6) << mode;
     EXPECT_EQ(r.rows.size(), 6u);
-    if (std::string(mode) != "free") EXPECT_EQ(r.stats.valid_ratio(), 1.0) << mode;
+    if (std::string(mode) != "free") {
+      EXPECT_EQ(r.stats.valid_ratio(), 1.0) << mode;
+    }
     EXPECT_LE(r.stats.n_hit, r.stats.n_valid);
   }
   EXPECT_THROW(parse_decode_mode("beam"), Error);
   for (DecodeMode m : {DecodeMode::Free, DecodeMode::Constrained, DecodeMode::Likelihood})
     EXPECT_EQ(parse_decode_mode(decode_mode_name(m)), m);
+  EXPECT_EQ(parse_decode_modes(" constrained,free"), (std::vector<DecodeMode>{DecodeMode::Constrained, DecodeMode::Free}));
+  EXPECT_THROW(parse_decode_modes("free,,likelihood"), Error);
+  EXPECT_EQ(decode_mode_names(), (std::vector<std::string>{"free", "constrained", "likelihood"}));
 }
 
 // --- checkpoints ---------------------------------------------------------------------------------

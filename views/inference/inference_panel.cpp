@@ -19,6 +19,7 @@
 #include "inference/score_chart.h"
 #include "loaded_dataset.h"
 #include "thumbnail_cache.h"
+#include "tmf/decode_mode.h"
 
 InferencePanel::InferencePanel(Composition* composition, ThumbnailCache* thumbnails, QWidget* parent)
     : QWidget(parent), m_composition(composition), m_thumbnails(thumbnails) {
@@ -32,9 +33,10 @@ InferencePanel::InferencePanel(Composition* composition, ThumbnailCache* thumbna
   const QString cuda = InferenceRunner::cudaDeviceName();
   if (!cuda.isEmpty()) m_device->addItem(tr("GPU: %1").arg(cuda), QStringLiteral("cuda"));
   m_decode = new QComboBox;
-  m_decode->addItem(tr("free decoding"), QStringLiteral("free"));
-  m_decode->addItem(tr("constrained to candidates"), QStringLiteral("constrained"));
-  m_decode->addItem(tr("likelihood ranking"), QStringLiteral("likelihood"));
+  auto mode = [](tmf::DecodeMode m) { return QString::fromLatin1(tmf::decode_mode_name(m)); };
+  m_decode->addItem(tr("free decoding"), mode(tmf::DecodeMode::Free));
+  m_decode->addItem(tr("constrained to candidates"), mode(tmf::DecodeMode::Constrained));
+  m_decode->addItem(tr("likelihood ranking"), mode(tmf::DecodeMode::Likelihood));
   m_run = new QPushButton(tr("Run ▶"));
   m_run->setShortcut(Qt::CTRL | Qt::Key_R);
   m_cancel = new QPushButton(tr("Cancel"));

@@ -9,6 +9,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "tmf/decode_mode.h"
+
 QStringList EvaluateRequest::arguments() const {
   return {QStringLiteral("eval"),  QStringLiteral("--dataset"), dataset, QStringLiteral("--model"), model,
           QStringLiteral("--decode"), decode, QStringLiteral("--part"), part, QStringLiteral("--limit"),
@@ -19,9 +21,10 @@ EvaluateDialog::EvaluateDialog(const QString& dataset, const QString& model, QWi
     : QDialog(parent), m_dataset(dataset), m_model(model) {
   setWindowTitle(tr("Evaluate the model"));
   m_decode = new QComboBox;
-  m_decode->addItem(tr("Free generation, matched to the candidates (the paper)"), QStringLiteral("free"));
-  m_decode->addItem(tr("Generation constrained to candidate names"), QStringLiteral("constrained"));
-  m_decode->addItem(tr("Most likely candidate name"), QStringLiteral("likelihood"));
+  auto mode = [](tmf::DecodeMode m) { return QString::fromLatin1(tmf::decode_mode_name(m)); };
+  m_decode->addItem(tr("Free generation, matched to the candidates (the paper)"), mode(tmf::DecodeMode::Free));
+  m_decode->addItem(tr("Generation constrained to candidate names"), mode(tmf::DecodeMode::Constrained));
+  m_decode->addItem(tr("Most likely candidate name"), mode(tmf::DecodeMode::Likelihood));
   m_part = new QComboBox;
   m_part->addItem(tr("Test rows"), QStringLiteral("test"));
   m_part->addItem(tr("Validation rows"), QStringLiteral("valid"));
