@@ -3,23 +3,16 @@
 // candidate, the AMSA/CMA weights per head, timings.
 // Options: the Spec below (`tmf infer --help`).
 #include <cstdio>
-#include <filesystem>
-
-#include <nlohmann/json.hpp>
 
 #include "command.h"
-#include "data/candidates.h"
 #include "data/dataset.h"
-#include "data/split.h"
 #include "llm/device.h"
 #include "tmf/inference.h"
 #include "tmf/inference_requests.h"
 #include "util/error.h"
-#include "util/json_file.h"
 #include "util/strings.h"
 
 namespace {
-namespace fs = std::filesystem;
 using namespace tmf;
 
 void print_text(const InferenceResult& r) {
