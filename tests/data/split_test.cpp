@@ -3,7 +3,9 @@
 #include <set>
 
 #include "data/candidates.h"
+#include "data/evaluation_rows.h"
 #include "data/split.h"
+#include "data/sqlite.h"
 #include "test_util.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -122,4 +124,35 @@ TEST(Candidates, TooFewItemsIsAClearError) {
   Dataset ds = test::make_dataset(dir.file("s.tmfdb"), 9, kEvents);
   make_split(ds, SplitOptions{});
   EXPECT_THROW(make_candidates(ds, CandidateOptions{}), Error);
+}
+
+// data/evaluation_rows.h: each split row of a part with its candidate row, in user order; one
+// policy for a join that does not hold: an error naming the user, never a row silently dropped.
+TEST(EvaluationRows, JoinSplitRowsWithTheirCandidatesOrNameTheUser) {
+  test::TempDir dir;
+  Dataset ds = test::make_dataset(dir.file("e.tmfdb"), 40, kEvents);
+  make_split(ds, SplitOptions{});
+  make_candidates(ds, CandidateOptions{});
+  const EvaluationRows test_rows = load_evaluation_rows(ds, "default", "default", "test");
+  ASSERT_EQ(test_rows.size(), 2u);  // u1 and u2
+  for (size_t i = 0; i < test_rows.size(); ++i) {
+    EXPECT_EQ(test_rows.candidates[i].row_id, test_rows.rows[i].id);
+    EXPECT_EQ(test_rows.candidates[i].truth(), test_rows.rows[i].target_item_id);
+  }
+  EXPECT_EQ(ds.user_external_id(test_rows.rows[0].user_id), "u1");
+  EXPECT_EQ(test_rows.find_user(test_rows.rows[1].user_id), std::optional<size_t>(1));
+  EXPECT_FALSE(test_rows.find_user(-5).has_value());
+  EXPECT_EQ(load_evaluation_rows(ds, "default", "default", "test", 1).size(), 1u);
+  EXPECT_EQ(load_evaluation_rows(ds, "default", "default", "valid").size(), 1u);  // u1 only
+
+  // A candidate row gone: the user is named.
+  ds.db().exec("DELETE FROM candidates WHERE row_id = " + std::to_string(test_rows.rows[1].id));
+  try {
+    load_evaluation_rows(ds, "default", "default", "test");
+    FAIL() << "a split row without its candidate row was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("user 'u2' has a test row in split 'default' but no candidate row"),
+              std::string::npos) << e.what();
+  }
+  EXPECT_THROW(load_evaluation_rows(ds, "default", "nope", "test"), Error);
 }
