@@ -1,3 +1,4 @@
+# core/baselines, floor 6: LibTorch files only (TMF_CORE_SOURCES, in tmf_core). Checked by cmake/TmfBoundaries.cmake.
 # Baselines of TMF paper Table 2 (issue 7): one Recommender interface (recommender.h), the ranking
 # models with their shared trainer, MBHT, LLaRA and the text-only LLM.
 list(APPEND TMF_CORE_SOURCES

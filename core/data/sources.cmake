@@ -1,3 +1,4 @@
+# core/data, floor 1: torch-free files only (TMF_BASE_SOURCES, in tmf_base). Checked by cmake/TmfBoundaries.cmake.
 list(APPEND TMF_BASE_SOURCES
   data/sqlite.cpp
   data/schema.cpp

@@ -1,3 +1,4 @@
+# core/encoders, floor 2: torch-free files (TMF_BASE_SOURCES, in tmf_base) and LibTorch files (TMF_CORE_SOURCES, in tmf_core). Checked by cmake/TmfBoundaries.cmake.
 # Encoders: CLIP text/vision towers. Configs and preprocessing are torch-free (tmf_base; image
 # decoding is data/image.h); the modules and training use LibTorch.
 list(APPEND TMF_BASE_SOURCES

@@ -1,3 +1,4 @@
+# core/graph, floor 2: torch-free files (TMF_BASE_SOURCES, in tmf_base) and LibTorch files (TMF_CORE_SOURCES, in tmf_core). Checked by cmake/TmfBoundaries.cmake.
 # Graph modality (paper §3.3): MBHT encoder/ranker and the embedding cache. Settings and the cache
 # are torch-free (tmf_base); the module, training and ranking use LibTorch.
 list(APPEND TMF_BASE_SOURCES

@@ -1,3 +1,4 @@
+# core/llm, floor 1: torch-free files (TMF_BASE_SOURCES, in tmf_base) and LibTorch files (TMF_CORE_SOURCES, in tmf_core). Checked by cmake/TmfBoundaries.cmake.
 # Torch-free (tokenizer: its oracle test links the real sentencepiece, which cannot share a
 # process with LibTorch).
 list(APPEND TMF_BASE_SOURCES

@@ -1,3 +1,4 @@
+# core/tmf, floor 3: torch-free files (TMF_BASE_SOURCES, in tmf_base) and LibTorch files (TMF_CORE_SOURCES, in tmf_core). Checked by cmake/TmfBoundaries.cmake.
 list(APPEND TMF_BASE_SOURCES
   tmf/tmf_example.cpp
   tmf/ablation_level.cpp
