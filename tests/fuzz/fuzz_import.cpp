@@ -1,7 +1,9 @@
 // libFuzzer target: the importers end to end, each into a fresh SQLite dataset on /dev/shm. The
 // first byte picks the importer (generic CSV with ISO 8601 times and a catalog-free mapping,
 // generic JSON lines with unix times, RecBole .inter, Retailrocket, Taobao); the rest is the file.
-// Slow (a dataset per input, ~1 ms): run it for minutes, the record readers have their own target.
+// A fresh dataset per input is a byte copy of an empty one made once (creating the schema each time
+// made the target 3x slower: 97 against 312 inputs/s here). Still slow: run it for minutes, the
+// record readers have their own target.
 #include <unistd.h>
 
 #include <filesystem>
@@ -16,14 +18,21 @@ namespace fs = std::filesystem;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   static const std::string dir = "/dev/shm/tmf-fuzz-import-" + std::to_string(::getpid());
+  static const std::string empty = [] {
+    const std::string t = dir + "-empty.tmfdb";
+    fs::remove(t);
+    tmf::Dataset::create(t, "fuzz");  // closed at once: the WAL is folded into the file
+    return t;
+  }();
   fs::remove_all(dir);
   fs::create_directories(dir);
+  fs::copy_file(empty, dir + "/d.tmfdb");
   const int kind = data[0] % 5;
   const char* names[] = {"events.csv", "events.jsonl", "x.inter", "events.csv", "UserBehavior.csv"};
   const std::string input = dir + "/" + names[kind];
   tmf::write_file_atomic(input, std::string_view(reinterpret_cast<const char*>(data + 1), size - 1));
   tmf::fuzz::expect_clean([&] {
-    tmf::Dataset ds = tmf::Dataset::create(dir + "/d.tmfdb", "fuzz");
+    tmf::Dataset ds = tmf::Dataset::open(dir + "/d.tmfdb");
     tmf::ImportReport r;
     if (kind <= 1) {
       tmf::GenericOptions o;
