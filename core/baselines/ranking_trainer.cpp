@@ -116,13 +116,6 @@ nlohmann::json RankTrainResult::summary() const {
           {"train_examples", train_examples},    {"seconds", seconds},        {"curve", curve}};
 }
 
-bool is_rank_hit(const std::vector<float>& s, int truth) {
-  TMF_CHECK(truth >= 0 && size_t(truth) < s.size(), "truth position ", truth, " outside ", s.size(), " candidates");
-  for (size_t j = 0; j < s.size(); ++j)
-    if (int(j) != truth && !(s[size_t(truth)] > s[j])) return false;  // ties and NaN count against
-  return true;
-}
-
 std::vector<std::vector<float>> score_ranking_net(RankingNetImpl& net, const RankVocab& v, const RankDims& d,
                                                   const std::vector<const SplitRow*>& rows,
                                                   const std::vector<std::vector<int64_t>>& candidates) {

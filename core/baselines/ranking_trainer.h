@@ -77,7 +77,4 @@ std::vector<std::vector<float>> score_ranking_net(RankingNetImpl& net, const Ran
 RankEval evaluate_ranking_net(RankingNetImpl& net, const RankVocab& v, const RankDims& d, const EvaluationRows& rows,
                               int64_t batch_size = 256);
 
-// A row is a hit when its truth scores strictly highest (ties count against the model).
-bool is_rank_hit(const std::vector<float>& scores, int truth_pos);
-
 }  // namespace tmf

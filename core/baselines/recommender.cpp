@@ -97,14 +97,9 @@ RecEvalResult Recommender::evaluate(const Dataset& ds, const RecEvalOptions& o, 
     }
     auto scores = score(rs, cs);
     for (size_t i = at; i < end; ++i) {
-      const auto& s = scores[i - at];
-      const int truth = rows.candidates[i].truth_pos;
-      bool hit = true;
-      for (size_t j = 0; j < s.size(); ++j)
-        if (int(j) != truth && !(s[size_t(truth)] > s[j])) hit = false;  // ties count against the model
       res.stats.n++;
       res.stats.n_valid++;  // a ranking always names exactly one candidate
-      res.stats.n_hit += hit;
+      res.stats.n_hit += is_rank_hit(scores[i - at], rows.candidates[i].truth_pos);
     }
     progress.report("eval:" + kind(), double(end), double(n));
   }

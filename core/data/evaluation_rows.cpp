@@ -39,4 +39,11 @@ EvaluationRows load_evaluation_rows(const Dataset& ds, const std::string& split,
   return out;
 }
 
+bool is_rank_hit(const std::vector<float>& s, int truth) {
+  TMF_CHECK(truth >= 0 && size_t(truth) < s.size(), "truth position ", truth, " outside ", s.size(), " candidates");
+  for (size_t j = 0; j < s.size(); ++j)
+    if (int(j) != truth && !(s[size_t(truth)] > s[j])) return false;  // ties and NaN count against
+  return true;
+}
+
 }  // namespace tmf

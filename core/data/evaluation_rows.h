@@ -26,4 +26,8 @@ struct EvaluationRows {
 EvaluationRows load_evaluation_rows(const Dataset& ds, const std::string& split, const std::string& candidates,
                                     const std::string& part, int64_t limit = 0);
 
+// HitRate@1 of a model that scores every candidate: a row is a hit when its truth scores strictly
+// highest. Ties and NaN count against the model. Throws when truth_pos is outside the scores.
+bool is_rank_hit(const std::vector<float>& scores, int truth_pos);
+
 }  // namespace tmf

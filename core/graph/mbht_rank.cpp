@@ -69,14 +69,8 @@ RankEval evaluate_mbht(const MbhtModel& m, const EvaluationRows& rows, int64_t b
     }
     auto scores = score_candidates(m, hs, cs);
     for (size_t i = at; i < end; ++i) {
-      const auto& s = scores[i - at];
-      const int truth = rows.candidates[i].truth_pos;
-      bool hit = true;
-      for (size_t j = 0; j < s.size(); ++j) {
-        if (int(j) != truth && s[j] >= s[size_t(truth)]) hit = false;
-      }
       ev.rows++;
-      ev.hits += hit;
+      ev.hits += is_rank_hit(scores[i - at], rows.candidates[i].truth_pos);
     }
     progress.report("eval:mbht", double(end), double(n));
   }
